@@ -333,6 +333,45 @@ class NetTransportIT {
     }
 
     @Test
+    void inboundStreamsBeyondTheCapAreClosedAtOnce() throws Exception {
+        NetTransport b = transport(NetTransportConfig.bind(LOOPBACK, 0).withStreamLimits(2, 2));
+        CountDownLatch inHandler = new CountDownLatch(2);
+        List<Transport.StreamReply> parked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        b.onStream((request, from, reply) -> {
+            parked.add(reply);
+            inHandler.countDown();
+        });
+        int port = b.boundAddress().getPort();
+        List<Socket> busy = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Socket s = new Socket(LOOPBACK, port);
+                busy.add(s);
+                s.getOutputStream().write(frame(new byte[] {(byte) i}));
+            }
+            assertTrue(inHandler.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            try (Socket third = new Socket(LOOPBACK, port)) {
+                third.setSoTimeout(5000);
+                third.getOutputStream().write(frame(new byte[] {9}));
+                assertEquals(-1, third.getInputStream().read(), "over the cap: closed without an answer");
+            }
+            assertEquals(1, b.stats().streamsRejected());
+            // The parked streams still get their answers.
+            for (Transport.StreamReply r : parked) {
+                r.send(frame("late".getBytes(UTF_8)));
+            }
+            for (Socket s : busy) {
+                s.setSoTimeout(5000);
+                assertEquals("late", new String(payload(new LengthPrefixedFrames().readFrame(s.getInputStream())), UTF_8));
+            }
+        } finally {
+            for (Socket s : busy) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void manyConcurrentExchangesEachCompleteExactlyOnce() throws Exception {
         NetTransport a = transport(NetTransportConfig.bind(LOOPBACK, 0).withStreamLimits(128, 16));
         NetTransport b = transport();
