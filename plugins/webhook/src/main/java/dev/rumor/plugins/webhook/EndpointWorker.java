@@ -2,8 +2,10 @@ package dev.rumor.plugins.webhook;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -194,6 +196,9 @@ final class EndpointWorker {
             throw e;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)) {
+                return Attempt.retry("timed out after " + timeout.toMillis() + " ms", null);
+            }
             if (cause instanceof IOException) {
                 return Attempt.retry(describe(cause), null);
             }
