@@ -121,6 +121,14 @@ final class ChefHandler implements EventHandler {
         return lastRun;
     }
 
+    ChefRunner.State runnerState() {
+        return runner.state();
+    }
+
+    boolean runnerPending() {
+        return runner.hasPending();
+    }
+
     /**
      * The status answer: {@code node}, {@code state} (idle, splay, waiting-for-lock, running), {@code pending}
      * (a follow-up run is queued), {@code runs} and {@code refused} since start, and {@code last_run}. The

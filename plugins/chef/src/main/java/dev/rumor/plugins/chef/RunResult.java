@@ -27,17 +27,18 @@ record RunResult(String node, Trigger trigger, int triggers, List<String> comman
                  Instant endedAt, Integer exitCode, boolean success, boolean rebootPending, boolean timedOut,
                  String error, List<String> output) {
 
+    /** Numbers are longs, so the map equals what {@link Json#parse} reads back from {@code last-run.json}. */
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", node);
         m.put("event", trigger.event());
         m.put("ltime", trigger.ltime());
         m.put("run_list", trigger.runList());
-        m.put("triggers", triggers);
+        m.put("triggers", (long) triggers);
         m.put("started_at", startedAt.toString());
         m.put("ended_at", endedAt.toString());
         m.put("duration_ms", Duration.between(startedAt, endedAt).toMillis());
-        m.put("exit_code", exitCode);
+        m.put("exit_code", exitCode == null ? null : exitCode.longValue());
         m.put("success", success);
         m.put("reboot_pending", rebootPending);
         m.put("timed_out", timedOut);
