@@ -49,12 +49,25 @@ final class Durations {
         return Duration.ofMillis(millis);
     }
 
-    /** "1m30s"-style text, for logs and the README's examples. */
+    /** "1m30s"-style text, for log lines. */
     static String format(Duration d) {
         long ms = d.toMillis();
-        if (ms % 1000 != 0) {
+        if (ms < 1000 || ms % 1000 != 0) {
             return ms + "ms";
         }
-        return d.getSeconds() + "s";
+        long s = ms / 1000;
+        StringBuilder sb = new StringBuilder();
+        if (s >= 3600) {
+            sb.append(s / 3600).append('h');
+            s %= 3600;
+        }
+        if (s >= 60) {
+            sb.append(s / 60).append('m');
+            s %= 60;
+        }
+        if (s > 0) {
+            sb.append(s).append('s');
+        }
+        return sb.toString();
     }
 }

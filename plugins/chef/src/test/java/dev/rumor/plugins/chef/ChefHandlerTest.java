@@ -325,6 +325,27 @@ class ChefHandlerTest {
         assertTrue(String.valueOf(n.handler().lastRun().get("error")).startsWith("could not start"));
     }
 
+    @Test
+    void closeKillsARunInProgressOnlyWithKillOnClose() {
+        Node killing = node("web1", Map.of(), 60, 0, Map.of("kill_grace", "2s"));
+        Node leaving = node("web2", Map.of(), 60, 0, Map.of("kill_on_close", false));
+        for (Node n : List.of(killing, leaving)) {
+            n.handler().handle(deploy(1, ""));
+            Eventually.await("run started", WAIT, () -> n.chef().runs().size() == 1 && n.chef().runs().get(0).childPid() > 0);
+        }
+        FakeChefClient.Run killed = killing.chef().runs().get(0);
+        FakeChefClient.Run left = leaving.chef().runs().get(0);
+        try {
+            killing.handler().close();
+            leaving.handler().close();
+            Eventually.await("killed on close", Duration.ofSeconds(10),
+                    () -> !alive(killed.pid()) && !alive(killed.childPid()));
+            assertTrue(alive(left.pid()), "without kill_on_close a started chef-client finishes on its own");
+        } finally {
+            ProcessHandle.of(left.pid()).ifPresent(h -> ChefProcess.destroyTree(h, Duration.ofSeconds(2)));
+        }
+    }
+
     // --- chef's run lock ------------------------------------------------------------------------------
 
     @Test
