@@ -118,29 +118,35 @@ final class ChefRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * The run loop. {@code active} is cleared in the same critical section that finds nothing pending, so a
+     * trigger submitted at that moment either is seen here or schedules a new loop; none is stranded.
+     */
     private void drain() {
-        try {
-            while (true) {
-                synchronized (lock) {
-                    if (pending == null || closed) {
-                        return;
-                    }
-                    state = State.SPLAY;
-                }
-                runOnce();
-            }
-        } catch (InterruptedException e) {
-            log.info("chef: handler closed; a waiting run was dropped{}", settings.killOnClose() ? "" : " (a chef-client already started keeps running)");
-        } catch (RuntimeException e) {
-            log.error("chef: run thread failed", e);
-        } finally {
+        while (true) {
             synchronized (lock) {
-                active = false;
-                state = State.IDLE;
-                // A trigger that slipped in after the failure must not be stranded.
-                if (pending != null && !closed) {
-                    active = true;
-                    thread.execute(this::drain);
+                if (pending == null || closed) {
+                    active = false;
+                    state = State.IDLE;
+                    return;
+                }
+                state = State.SPLAY;
+            }
+            try {
+                runOnce();
+            } catch (InterruptedException e) {
+                log.info("chef: handler closed; a waiting run was dropped{}",
+                        settings.killOnClose() ? "" : " (a chef-client already started keeps running)");
+                synchronized (lock) {
+                    active = false;
+                    state = State.IDLE;
+                }
+                return;
+            } catch (RuntimeException e) {
+                // Drop what is queued rather than spin on a failure that would repeat at once.
+                log.error("chef: run failed unexpectedly; queued triggers dropped", e);
+                synchronized (lock) {
+                    pending = null;
                 }
             }
         }

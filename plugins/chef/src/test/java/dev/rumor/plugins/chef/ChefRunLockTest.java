@@ -47,9 +47,10 @@ class ChefRunLockTest {
     void seesARecordLock() throws Exception {
         Path lock = tmp.resolve("lock");
         Files.writeString(lock, "");
-        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE);
-             FileLock held = ch.lock()) {
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            FileLock held = ch.lock();
             assertNotNull(new ChefRunLock(lock).holder());
+            held.release();
         }
         assertNull(new ChefRunLock(lock).holder());
     }
