@@ -405,8 +405,7 @@ final class MembershipState {
             switch (st) {
                 case ALIVE -> aliveNode(new Alive(r.incarnation(), r.name(), r.addr(), r.port(), r.meta(), r.vsn()), null, false);
                 case LEFT -> deadNode(new Dead(r.incarnation(), r.name(), r.name()));
-                case DEAD, SUSPECT -> suspectNode(new Suspect(r.incarnation(), r.name(), localName));
-                default -> { }
+                default -> suspectNode(new Suspect(r.incarnation(), r.name(), localName));
             }
         }
     }
