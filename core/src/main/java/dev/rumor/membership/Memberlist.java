@@ -93,7 +93,7 @@ public final class Memberlist implements AutoCloseable {
 
     static Memberlist create(MembershipConfig config, Transport transport, Scheduler scheduler, Delegates delegates,
                              WireFormat wire) {
-        Memberlist m = new Memberlist(config, transport, scheduler, delegates, wire, config.keyring() != null);
+        Memberlist m = new Memberlist(config, transport, scheduler, delegates, wire, false);
         m.start();
         return m;
     }
