@@ -200,6 +200,7 @@ final class HandlerInstance {
             }
         }, "rumor-handler-retire-" + spec.name());
         t.setDaemon(true);
+        t.setContextClassLoader(HandlerInstance.class.getClassLoader());
         t.start();
         return terminated;
     }

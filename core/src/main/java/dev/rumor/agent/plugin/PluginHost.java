@@ -75,9 +75,12 @@ public final class PluginHost implements AutoCloseable {
         this.watchdog = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "rumor-handler-watchdog");
             t.setDaemon(true);
+            // A thread inherits its creator's context loader; a worker's is a plugin's, which must not leak.
+            t.setContextClassLoader(PluginHost.class.getClassLoader());
             return t;
         });
         this.watchdog.setRemoveOnCancelPolicy(true);
+        this.watchdog.prestartAllCoreThreads();
     }
 
     /**
