@@ -1,0 +1,585 @@
+package dev.rumor.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.rumor.membership.Broadcast;
+import dev.rumor.membership.Delegates;
+import dev.rumor.membership.EventDelegate;
+import dev.rumor.membership.Memberlist;
+import dev.rumor.membership.MembershipConfig;
+import dev.rumor.membership.MessageDelegate;
+import dev.rumor.membership.Node;
+import dev.rumor.membership.NodeStatus;
+import dev.rumor.membership.TransmitLimitedQueue;
+import dev.rumor.time.VirtualScheduler;
+import dev.rumor.transport.InMemoryNetwork;
+import dev.rumor.transport.LinkFilter;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The simulation benchmark: N {@link Memberlist} nodes (the production protocol code) on an
+ * {@link InMemoryNetwork} and one {@link VirtualScheduler}, seeded, LAN profile. User events are
+ * modelled on the memberlist delegate as serf disseminates them ({@code UserBroadcasts}); the serf
+ * layer itself ({@code dev.rumor.cluster.Cluster}) is not used because its member table republishes a
+ * sorted copy of all members on every membership event (O(N) per event, so O(N³) for a cluster-wide
+ * bootstrap in one JVM), which makes a 1,000-node bootstrap take hours of simulation time. One run per size goes through these phases on the same cluster:
+ * <ol>
+ *   <li>bootstrap: every node joins through one of a few seeds at the same instant; virtual time until
+ *       every node lists N alive members;</li>
+ *   <li>steady state: packets and bytes each node sends per second over a window;</li>
+ *   <li>dissemination: one user event from one node; virtual time until 50/99/99.99% of nodes delivered it;</li>
+ *   <li>failure detection: one node crashes; virtual time until the first and until every other node
+ *       emitted member-failed for it; failures declared about anyone else;</li>
+ *   <li>(sizes up to {@code --loss-max}) uniform 5% packet loss for 10 virtual minutes: false failures;</li>
+ *   <li>(same sizes) the Rapid stress case: 1% of nodes lose 80% of the packets sent to them.</li>
+ * </ol>
+ *
+ * <p>Usage: {@code SimBench [--seed S] [--out DIR] [--loss-max N] [--loss-minutes M] [--stress-minutes M]
+ * [--window SECONDS] [--bootstrap-limit SECONDS] SIZE...}
+ */
+public final class SimBench {
+    /** Fraction of the packets addressed to a lossy node that the Rapid stress case drops. */
+    static final double STRESS_LOSS = 0.80;
+    /** Size of serf's encoded user event {@code bench} with a 16-byte payload (LTime, Name, Payload, CC). */
+    static final int USER_EVENT_BYTES = 40;
+
+    private SimBench() {
+    }
+
+    /** What to run. */
+    record Options(List<Integer> sizes, long seed, Path out, int lossMax, Duration lossDuration,
+                   Duration stressDuration, Duration window, Duration bootstrapLimit, boolean verbose) {
+
+        static Options parse(String[] args) {
+            List<Integer> sizes = new ArrayList<>();
+            long seed = 1;
+            Path out = Path.of("bench/results");
+            int lossMax = 1000;
+            double lossMin = 10;
+            double stressMin = 5;
+            int window = 30;
+            int bootstrap = 300;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--seed" -> seed = Long.parseLong(args[++i]);
+                    case "--out" -> out = Path.of(args[++i]);
+                    case "--loss-max" -> lossMax = Integer.parseInt(args[++i]);
+                    case "--loss-minutes" -> lossMin = Double.parseDouble(args[++i]);
+                    case "--stress-minutes" -> stressMin = Double.parseDouble(args[++i]);
+                    case "--window" -> window = Integer.parseInt(args[++i]);
+                    case "--bootstrap-limit" -> bootstrap = Integer.parseInt(args[++i]);
+                    default -> sizes.add(Integer.parseInt(args[i]));
+                }
+            }
+            if (sizes.isEmpty()) {
+                sizes = List.of(1000, 2000, 10000);
+            }
+            return new Options(sizes, seed, out, lossMax, Duration.ofMillis((long) (lossMin * 60_000)),
+                    Duration.ofMillis((long) (stressMin * 60_000)), Duration.ofSeconds(window),
+                    Duration.ofSeconds(bootstrap), true);
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        Options o = Options.parse(args);
+        Files.createDirectories(o.out());
+        ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        Path jsonl = o.out().resolve("sim.jsonl");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int n : o.sizes()) {
+            Map<String, Object> r = run(n, o);
+            rows.add(r);
+            Files.writeString(jsonl, json.writeValueAsString(r) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            System.gc();
+        }
+        String md = markdown(rows);
+        Files.writeString(o.out().resolve("sim.md"), md, StandardCharsets.UTF_8);
+        System.out.println(md);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    /** Runs every phase on a cluster of {@code n} nodes; returns the figures (keys are the JSON fields). */
+    static Map<String, Object> run(int n, Options o) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("time", Instant.now().toString());
+        r.put("nodes", n);
+        r.put("seed", o.seed());
+        r.put("cores", Runtime.getRuntime().availableProcessors());
+        r.put("load_avg_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        resetPeaks();
+        long wall0 = System.nanoTime();
+        Sim sim = new Sim(n, o.seed());
+        log(o, "n=%d: %d nodes created", n, n);
+
+        // 1. bootstrap
+        long t0 = sim.now();
+        sim.joinAllThroughSeeds(Math.min(3, n));
+        boolean converged = sim.runUntil(sim::fullView, o.bootstrapLimit(), Duration.ofMillis(500));
+        r.put("bootstrap_s", converged ? secs(sim.now() - t0) : null);
+        r.put("bootstrap_full_view_nodes", sim.nodesWithFullView());
+        r.put("bootstrap_wall_s", secs(System.nanoTime() - wall0));
+        log(o, "n=%d: bootstrap %s virtual s (%d/%d full views), wall %.1f s", n, r.get("bootstrap_s"),
+                sim.nodesWithFullView(), n, secs(System.nanoTime() - wall0));
+        sim.run(Duration.ofSeconds(5));
+        r.put("live_heap_mb", liveHeapMb());
+        r.put("heap_per_node_kb", liveHeapMb() * 1024.0 / n);
+
+        // 2. steady state traffic
+        sim.traffic.reset();
+        long w0 = sim.now();
+        sim.run(o.window());
+        double perNodeSec = (double) n * secs(sim.now() - w0);
+        r.put("steady_packets_per_node_s", sim.traffic.packets / perNodeSec);
+        r.put("steady_packet_bytes_per_node_s", sim.traffic.packetBytes / perNodeSec);
+        r.put("steady_streams_per_node_s", sim.traffic.streams / perNodeSec);
+        r.put("steady_stream_bytes_per_node_s", sim.traffic.streamBytes / perNodeSec);
+        r.put("steady_total_kb_per_node_s", (sim.traffic.packetBytes + sim.traffic.streamBytes) / perNodeSec / 1024);
+        log(o, "n=%d: steady %.1f pkt/s %.0f B/s per node", n, r.get("steady_packets_per_node_s"),
+                r.get("steady_packet_bytes_per_node_s"));
+
+        // 3. dissemination of one user event
+        int sender = n / 2;
+        long e0 = sim.now();
+        sim.userEventFrom(sender);
+        sim.runUntil(() -> sim.eventDelivered == n, Duration.ofSeconds(60), Duration.ofMillis(10));
+        r.put("event_p50_s", sim.eventQuantile(0.50, e0));
+        r.put("event_p99_s", sim.eventQuantile(0.99, e0));
+        r.put("event_p9999_s", sim.eventQuantile(0.9999, e0));
+        r.put("event_delivered", sim.eventDelivered);
+        r.put("serf_model_p9999_s", serfModel(n));
+        log(o, "n=%d: event 50%% %s s, 99%% %s s, 99.99%% %s s (%d delivered)", n, r.get("event_p50_s"),
+                r.get("event_p99_s"), r.get("event_p9999_s"), sim.eventDelivered);
+
+        // 4. failure detection
+        int victim = n - 1;
+        sim.falseFailures = 0;
+        long k0 = sim.now();
+        sim.kill(victim);
+        boolean detected = sim.runUntil(() -> sim.victimFailedBy == n - 1, Duration.ofSeconds(120),
+                Duration.ofMillis(50));
+        r.put("detect_first_s", sim.victimFirstFailed < 0 ? null : secs(sim.victimFirstFailed - k0));
+        r.put("detect_all_s", detected ? secs(sim.victimLastFailed - k0) : null);
+        r.put("detect_nodes", sim.victimFailedBy);
+        r.put("detect_false_failures", sim.falseFailures);
+        log(o, "n=%d: failure detected first %s s, all %s s, false %d", n, r.get("detect_first_s"),
+                r.get("detect_all_s"), sim.falseFailures);
+
+        if (n <= o.lossMax()) {
+            // 5. uniform 5% loss
+            sim.falseFailures = 0;
+            sim.network.packetLoss(0.05);
+            sim.run(o.lossDuration());
+            sim.network.heal();
+            r.put("loss5_minutes", o.lossDuration().toSeconds() / 60.0);
+            r.put("loss5_false_failures", sim.falseFailures);
+            sim.run(Duration.ofSeconds(10));
+            r.put("loss5_all_alive_after", sim.allAliveExcept(Set.of(victim)));
+            log(o, "n=%d: 5%% loss: false failures %d", n, sim.falseFailures);
+
+            // 6. Rapid stress: 1% of nodes with 80% ingress packet loss
+            Map<String, Object> s = sim.stress(o.stressDuration(), o.seed(), victim);
+            r.putAll(s);
+            log(o, "n=%d: stress %s", n, s);
+        }
+
+        r.put("virtual_s", secs(sim.now()));
+        r.put("wall_s", secs(System.nanoTime() - wall0));
+        r.put("peak_heap_mb", peakHeapMb());
+        r.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        r.put("load_avg_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        sim.close();
+        return r;
+    }
+
+    /**
+     * The closed-form serf convergence figures quoted in the benchmark issue (99.99% of nodes, 200 ms
+     * gossip, fanout 3, no loss): 2.2 s at 1,000 and 2.6 s at 10,000; other sizes interpolate on log10(n).
+     */
+    static double serfModel(int n) {
+        double x = Math.log10(n);
+        return Math.round((2.2 + (x - 3) * 0.4) * 100) / 100.0;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    /** One simulated cluster and the observations its delegates collect. */
+    static final class Sim implements AutoCloseable {
+        final int n;
+        final VirtualScheduler scheduler = new VirtualScheduler();
+        final InMemoryNetwork network;
+        final CountingTransport.Traffic traffic = new CountingTransport.Traffic();
+        final String[] names;
+        final Memberlist[] nodes;
+        final UserBroadcasts[] userQueues;
+        /** Alive members each node lists (itself included), maintained from member events. */
+        final int[] aliveSeen;
+        int fullViews;
+        final long[] eventAt;
+        int eventDelivered;
+        String victimName;
+        int victimFailedBy;
+        long victimFirstFailed = -1;
+        long victimLastFailed = -1;
+        Set<String> lossy = Set.of();
+        long falseFailures;
+        long lossyFailures;
+        long lossyRejoins;
+
+        Sim(int n, long seed) {
+            this.n = n;
+            this.network = new InMemoryNetwork(scheduler, seed).latency(Duration.ofMillis(1), Duration.ofMillis(4));
+            this.names = new String[n];
+            this.nodes = new Memberlist[n];
+            this.userQueues = new UserBroadcasts[n];
+            this.aliveSeen = new int[n];
+            this.eventAt = new long[n];
+            Arrays.fill(eventAt, -1);
+            for (int i = 0; i < n; i++) {
+                names[i] = ("n" + i).intern();
+            }
+            for (int i = 0; i < n; i++) {
+                int self = i;
+                MembershipConfig m = MembershipConfig.lan(names[i]).toBuilder().randomSeed(seed * 31 + i).build();
+                userQueues[i] = new UserBroadcasts(self, m.retransmitMult());
+                Delegates d = Delegates.none().withMessages(userQueues[i]).withEvents(new Events(self));
+                nodes[i] = Memberlist.create(m, new CountingTransport(network.transport(names[i]), traffic),
+                        scheduler, d);
+            }
+        }
+
+        long now() {
+            return scheduler.nanoTime();
+        }
+
+        void run(Duration d) {
+            scheduler.runFor(d);
+        }
+
+        boolean runUntil(BooleanSupplier cond, Duration limit, Duration step) {
+            long end = now() + limit.toNanos();
+            while (!cond.getAsBoolean()) {
+                if (now() >= end) {
+                    return false;
+                }
+                scheduler.runFor(step);
+            }
+            return true;
+        }
+
+        void joinAllThroughSeeds(int seeds) {
+            // Seeds join the first seed; everybody else joins seed (i mod seeds), all at the same instant.
+            for (int i = 1; i < n; i++) {
+                int seed = i < seeds ? 0 : i % seeds;
+                nodes[i].join(List.of(network.address(names[seed])));
+            }
+        }
+
+        boolean fullView() {
+            return fullViews == n;
+        }
+
+        int nodesWithFullView() {
+            return fullViews;
+        }
+
+        void userEventFrom(int i) {
+            byte[] msg = new byte[USER_EVENT_BYTES];
+            msg[0] = 42;
+            scheduler.execute(() -> userQueues[i].originate(msg));
+        }
+
+        Double eventQuantile(double q, long start) {
+            long[] t = Arrays.stream(eventAt).filter(x -> x >= 0).sorted().toArray();
+            int need = (int) Math.ceil(q * n);
+            return t.length < need ? null : secs(t[need - 1] - start);
+        }
+
+        void kill(int i) {
+            victimName = names[i];
+            nodes[i].shutdown();
+        }
+
+        boolean allAliveExcept(Set<Integer> gone) {
+            for (int i = 0; i < n; i++) {
+                if (!gone.contains(i) && aliveSeen[i] != n - gone.size()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The Rapid paper's case: 1% of the nodes (at least one) lose 80% of the packets sent to them. */
+        Map<String, Object> stress(Duration d, long seed, int victim) {
+            Random pick = new Random(seed ^ 0x5eed);
+            Random drop = new Random(seed ^ 0xd409);
+            Set<String> chosen = new HashSet<>();
+            int count = Math.max(1, n / 100);
+            while (chosen.size() < count) {
+                int i = pick.nextInt(n);
+                if (i != victim) {
+                    chosen.add(names[i]);
+                }
+            }
+            lossy = chosen;
+            falseFailures = 0;
+            lossyFailures = 0;
+            lossyRejoins = 0;
+            network.addFilter((from, to, kind) -> kind == LinkFilter.Kind.PACKET && lossy.contains(to)
+                    && drop.nextDouble() < STRESS_LOSS);
+            // Sample, once a minute, how many (healthy viewer, lossy node) pairs list the lossy node alive.
+            List<Integer> aliveViewsOfLossy = new ArrayList<>();
+            long end = now() + d.toNanos();
+            while (now() < end) {
+                run(Duration.ofSeconds(Math.min(60, Math.max(1, (end - now()) / 1_000_000_000L))));
+                aliveViewsOfLossy.add(healthyViewersSeeingLossyAlive());
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("stress_minutes", d.toSeconds() / 60.0);
+            r.put("stress_lossy_nodes", lossy.size());
+            r.put("stress_healthy_false_failures", falseFailures);
+            r.put("stress_lossy_failed_events", lossyFailures);
+            r.put("stress_lossy_rejoin_events", lossyRejoins);
+            r.put("stress_healthy_viewers", n - 1 - lossy.size());
+            r.put("stress_alive_views_of_lossy_per_minute", aliveViewsOfLossy);
+            r.put("stress_healthy_views_agree_at_end", healthyViewsAgree());
+            network.heal();
+            lossy = Set.of();
+            return r;
+        }
+
+        private boolean healthy(int i) {
+            return !lossy.contains(names[i]) && !names[i].equals(victimName);
+        }
+
+        private int healthyViewersSeeingLossyAlive() {
+            int sum = 0;
+            for (int i = 0; i < n; i++) {
+                if (healthy(i)) {
+                    for (String l : lossy) {
+                        Node m = nodes[i].node(l);
+                        if (m != null && m.status() == NodeStatus.ALIVE) {
+                            sum++;
+                        }
+                    }
+                }
+            }
+            return sum;
+        }
+
+        /** Does every healthy viewer list every healthy node as alive? */
+        private boolean healthyViewsAgree() {
+            for (int i = 0; i < n; i++) {
+                if (!healthy(i)) {
+                    continue;
+                }
+                for (int j = 0; j < n; j++) {
+                    if (healthy(j)) {
+                        Node m = nodes[i].node(names[j]);
+                        if (m == null || m.status() != NodeStatus.ALIVE) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** Member events of one viewer (memberlist: leave with status DEAD is serf's member-failed). */
+        private final class Events implements EventDelegate {
+            private final int viewer;
+
+            Events(int viewer) {
+                this.viewer = viewer;
+            }
+
+            @Override
+            public void notifyJoin(Node node) {
+                if (lossy.contains(node.name())) {
+                    lossyRejoins++;
+                }
+                change(viewer, +1);
+            }
+
+            @Override
+            public void notifyLeave(Node node) {
+                change(viewer, -1);
+                if (node.status() != NodeStatus.DEAD) {
+                    return;
+                }
+                String subject = node.name();
+                if (subject.equals(victimName)) {
+                    victimFailedBy++;
+                    long t = now();
+                    if (victimFirstFailed < 0) {
+                        victimFirstFailed = t;
+                    }
+                    victimLastFailed = t;
+                } else if (lossy.contains(subject)) {
+                    lossyFailures++;
+                } else if (!lossy.contains(names[viewer])) {
+                    falseFailures++;
+                }
+            }
+        }
+
+        private void change(int viewer, int delta) {
+            int before = aliveSeen[viewer];
+            aliveSeen[viewer] += delta;
+            if (before == n && aliveSeen[viewer] != n) {
+                fullViews--;
+            } else if (before != n && aliveSeen[viewer] == n) {
+                fullViews++;
+            }
+        }
+
+        /**
+         * A stand-in for serf's user-event path on the memberlist delegate: an event is a 40-byte user
+         * message (the size of serf's encoded user event "bench" with a 16-byte payload); a node delivers it
+         * the first time it sees it and re-queues it for gossip, as serf does, with serf's retransmit limit
+         * (RetransmitMult × ceil(log10(n + 1))).
+         */
+        private final class UserBroadcasts implements MessageDelegate {
+            private final int self;
+            private final TransmitLimitedQueue queue;
+
+            UserBroadcasts(int self, int retransmitMult) {
+                this.self = self;
+                this.queue = new TransmitLimitedQueue(() -> nodes[self].numMembers(), retransmitMult);
+            }
+
+            void originate(byte[] msg) {
+                deliver();
+                queue.queue(new Broadcast(null, msg, null));
+            }
+
+            @Override
+            public void notifyMsg(byte[] msg) {
+                if (eventAt[self] < 0) {
+                    deliver();
+                    queue.queue(new Broadcast(null, msg, null));
+                }
+            }
+
+            private void deliver() {
+                if (eventAt[self] < 0) {
+                    eventAt[self] = now();
+                    eventDelivered++;
+                }
+            }
+
+            @Override
+            public List<byte[]> getBroadcasts(int overhead, int limit) {
+                return queue.getBroadcasts(overhead, limit);
+            }
+        }
+
+        @Override
+        public void close() {
+            for (Memberlist m : nodes) {
+                m.shutdown();
+            }
+            scheduler.runFor(Duration.ofMillis(1));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    static String markdown(List<Map<String, Object>> rows) {
+        StringBuilder b = new StringBuilder();
+        b.append("| nodes | bootstrap (s) | event 50% / 99% / 99.99% (s) | serf model 99.99% (s) "
+                + "| detect first / all (s) | false failures (kill) | 5% loss: false failures "
+                + "| stress: healthy false / lossy failed / rejoins | steady pkt/s · B/s per node (+stream B/s) "
+                + "| heap/node (KB) | peak heap (MB) | wall (s) |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Map<String, Object> r : rows) {
+            b.append("| ").append(r.get("nodes"))
+                    .append(" | ").append(fmt(r.get("bootstrap_s")))
+                    .append(" | ").append(fmt(r.get("event_p50_s"))).append(" / ").append(fmt(r.get("event_p99_s")))
+                    .append(" / ").append(fmt(r.get("event_p9999_s")))
+                    .append(" | ").append(fmt(r.get("serf_model_p9999_s")))
+                    .append(" | ").append(fmt(r.get("detect_first_s"))).append(" / ").append(fmt(r.get("detect_all_s")))
+                    .append(" | ").append(fmt(r.get("detect_false_failures")))
+                    .append(" | ").append(fmt(r.get("loss5_false_failures")))
+                    .append(" | ").append(fmt(r.get("stress_healthy_false_failures"))).append(" / ")
+                    .append(fmt(r.get("stress_lossy_failed_events"))).append(" / ")
+                    .append(fmt(r.get("stress_lossy_rejoin_events")))
+                    .append(" | ").append(fmt(r.get("steady_packets_per_node_s"))).append(" · ")
+                    .append(fmt(r.get("steady_packet_bytes_per_node_s"))).append(" (+")
+                    .append(fmt(r.get("steady_stream_bytes_per_node_s"))).append(")")
+                    .append(" | ").append(fmt(r.get("heap_per_node_kb")))
+                    .append(" | ").append(fmt(r.get("peak_heap_mb")))
+                    .append(" | ").append(fmt(r.get("wall_s")))
+                    .append(" |\n");
+        }
+        return b.toString();
+    }
+
+    private static String fmt(Object o) {
+        if (o == null) {
+            return "—";
+        }
+        if (o instanceof Double d) {
+            return d >= 100 ? String.format("%.0f", d) : String.format("%.2f", d);
+        }
+        return o.toString();
+    }
+
+    static double secs(long nanos) {
+        return Math.round(nanos / 1e6) / 1000.0;
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            p.resetPeakUsage();
+        }
+    }
+
+    private static long peakHeapMb() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                sum += p.getPeakUsage().getUsed();
+            }
+        }
+        return sum / (1024 * 1024);
+    }
+
+    private static double liveHeapMb() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return Math.round((rt.totalMemory() - rt.freeMemory()) / 1024.0 / 1024.0 * 10) / 10.0;
+    }
+
+    private static void log(Options o, String fmt, Object... args) {
+        if (o.verbose()) {
+            System.err.printf("[sim %s] " + fmt + "%n", prepend(Instant.now().toString().substring(11, 19), args));
+        }
+    }
+
+    private static Object[] prepend(Object first, Object[] rest) {
+        Object[] out = new Object[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
+    }
+}
