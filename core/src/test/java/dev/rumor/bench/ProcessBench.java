@@ -1,0 +1,489 @@
+package dev.rumor.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rumor.rpc.RpcClient;
+import dev.rumor.rpc.RpcMember;
+import dev.rumor.testing.FreePorts;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The process benchmark: the same scenario against real {@code serf agent} processes and against
+ * {@code rumor agent} processes, alternating, on loopback, one process per agent, default LAN settings.
+ * Per cluster size and repetition it measures:
+ * <ul>
+ *   <li>join convergence: last agent spawned → every agent lists N alive members;</li>
+ *   <li>idle CPU % and RSS per agent over a steady window (nothing polls the agents meanwhile);</li>
+ *   <li>failure detection: SIGKILL of one agent → every other agent lists it as failed (and any other
+ *       member seen failed meanwhile, which would be a false failure);</li>
+ *   <li>graceful leave: RPC leave of one agent → every other agent lists it as left;</li>
+ *   <li>user event propagation to the handler on every node, without ({@code -coalesce=false}) and with
+ *       coalescing (both agents hold a coalescable user event for the 1 s quiescent period);</li>
+ *   <li>CLI wall time of {@code members} and {@code event} against one agent.</li>
+ * </ul>
+ * Observations go through the agents' RPC port (serf IPC v1, which both speak) with our {@link RpcClient}, so
+ * both sides are observed the same way. The event handler is a shell script appending {@code date +%s%N}
+ * to a per-node file. Every wait is bounded; every process is killed at the end (and by a shutdown hook).
+ *
+ * <p>Usage: {@code ProcessBench [--sizes 5,25,50,100] [--reps 3] [--kinds serf,rumor] [--window 30]
+ * [--cli-reps 5] [--serf /usr/bin/serf] [--rumor distribution/target/rumor/bin/rumor] [--out bench/results]
+ * [--tag NAME]}
+ */
+public final class ProcessBench {
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final Duration RPC_TIMEOUT = Duration.ofSeconds(5);
+    private static final List<Process> ALL = Collections.synchronizedList(new ArrayList<>());
+    private static final long CLK_TCK = 100;
+
+    private ProcessBench() {
+    }
+
+    record Options(List<Integer> sizes, int reps, List<String> kinds, Duration window, int cliReps, String serf,
+                   String rumor, Path out, String tag) {
+        static Options parse(String[] args) {
+            List<Integer> sizes = List.of(5, 25, 50, 100);
+            int reps = 3;
+            List<String> kinds = List.of("serf", "rumor");
+            int window = 30;
+            int cliReps = 5;
+            String serf = "/usr/bin/serf";
+            String rumor = "distribution/target/rumor/bin/rumor";
+            Path out = Path.of("bench/results");
+            String tag = "process";
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
+                    case "--reps" -> reps = Integer.parseInt(args[++i]);
+                    case "--kinds" -> kinds = List.of(args[++i].split(","));
+                    case "--window" -> window = Integer.parseInt(args[++i]);
+                    case "--cli-reps" -> cliReps = Integer.parseInt(args[++i]);
+                    case "--serf" -> serf = args[++i];
+                    case "--rumor" -> rumor = args[++i];
+                    case "--out" -> out = Path.of(args[++i]);
+                    case "--tag" -> tag = args[++i];
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            return new Options(sizes, reps, kinds, Duration.ofSeconds(window), cliReps, serf, rumor, out, tag);
+        }
+
+        String binary(String kind) {
+            return kind.equals("serf") ? serf : rumor;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        Runtime.getRuntime().addShutdownHook(new Thread(ProcessBench::killAll));
+        Files.createDirectories(o.out());
+        ObjectMapper json = new ObjectMapper();
+        Path jsonl = o.out().resolve(o.tag() + ".jsonl");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int n : o.sizes()) {
+            for (int rep = 0; rep < o.reps(); rep++) {
+                List<String> order = new ArrayList<>(o.kinds());
+                if (rep % 2 == 1) {
+                    Collections.reverse(order);
+                }
+                for (String kind : order) {
+                    Map<String, Object> r = scenario(o, kind, n, rep);
+                    rows.add(r);
+                    Files.writeString(jsonl, json.writeValueAsString(r) + "\n", StandardCharsets.UTF_8,
+                            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    System.err.println("[process] " + r);
+                }
+            }
+        }
+        String md = markdown(rows);
+        Files.writeString(o.out().resolve(o.tag() + ".md"), md, StandardCharsets.UTF_8);
+        System.out.println(md);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    /** One cluster of {@code n} agents of one kind through every phase. */
+    static Map<String, Object> scenario(Options o, String kind, int n, int rep) throws Exception {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("time", Instant.now().toString());
+        r.put("kind", kind);
+        r.put("nodes", n);
+        r.put("rep", rep);
+        r.put("cores", Runtime.getRuntime().availableProcessors());
+        r.put("load_avg_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        Path dir = Files.createTempDirectory("rumor-bench-" + kind + "-");
+        Path handler = dir.resolve("handler.sh");
+        Files.writeString(handler, "#!/bin/sh\necho \"$(date +%s%N) $SERF_USER_EVENT\" >> \"" + dir
+                + "/ev.$SERF_SELF_NAME\"\ncat >/dev/null\n");
+        Files.setPosixFilePermissions(handler, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<Agent> agents = new ArrayList<>();
+        try {
+            // 1. join: the first agent, then everybody else at once, joining the first
+            agents.add(Agent.start(o.binary(kind), "n0", dir, handler, null));
+            agents.get(0).awaitRpc(Duration.ofSeconds(60));
+            for (int i = 1; i < n; i++) {
+                agents.add(Agent.start(o.binary(kind), "n" + i, dir, handler, agents.get(0).gossipAddress()));
+            }
+            long lastSpawned = System.nanoTime();
+            boolean joined = until(() -> agents.stream().allMatch(a -> a.countStatus("alive") == n),
+                    Duration.ofSeconds(60 + n), Duration.ofMillis(100));
+            r.put("join_s", joined ? secs(System.nanoTime() - lastSpawned) : null);
+            if (!joined) {
+                return r;
+            }
+
+            // 2. idle window: nobody polls
+            Thread.sleep(2000);
+            long[] cpu0 = new long[n];
+            for (int i = 0; i < n; i++) {
+                cpu0[i] = agents.get(i).cpuTicks();
+            }
+            long w0 = System.nanoTime();
+            Thread.sleep(o.window().toMillis());
+            double w = (System.nanoTime() - w0) / 1e9;
+            double[] cpu = new double[n];
+            double[] rss = new double[n];
+            for (int i = 0; i < n; i++) {
+                cpu[i] = (agents.get(i).cpuTicks() - cpu0[i]) * 100.0 / CLK_TCK / w;
+                rss[i] = agents.get(i).rssKb() / 1024.0;
+            }
+            r.put("idle_cpu_pct", median(cpu));
+            r.put("idle_cpu_pct_max", Arrays.stream(cpu).max().orElse(0));
+            r.put("rss_mb", median(rss));
+            r.put("rss_mb_max", Arrays.stream(rss).max().orElse(0));
+
+            // 3. CLI latency against n0 (the cluster is idle)
+            r.put("cli_members_s", cli(o, kind, agents.get(0), o.cliReps(), "members"));
+            r.put("cli_event_s", cli(o, kind, agents.get(0), o.cliReps(), "event", "clibench"));
+
+            // 4. user events from n0 to the handler on every node (before anyone leaves)
+            for (boolean coalesce : new boolean[] {false, true}) {
+                String name = coalesce ? "bc" : "bnc";
+                long t0 = System.currentTimeMillis() * 1_000_000L;
+                try (RpcClient c = agents.get(0).rpc()) {
+                    c.userEvent(name, "x".getBytes(StandardCharsets.UTF_8), coalesce);
+                }
+                double[] lat = new double[n];
+                boolean all = until(() -> eventTimes(dir, agents, name, t0, lat), Duration.ofSeconds(30),
+                        Duration.ofMillis(50));
+                String key = coalesce ? "event_coalesce" : "event";
+                r.put(key + "_median_s", all ? median(lat) : null);
+                r.put(key + "_max_s", all ? Arrays.stream(lat).max().orElse(0) : null);
+            }
+
+            // 5. failure detection: SIGKILL the last agent
+            Agent victim = agents.get(n - 1);
+            List<Agent> others = new ArrayList<>(agents.subList(0, n - 1));
+            Set<String> falseFailed = new HashSet<>();
+            long k0 = System.nanoTime();
+            victim.kill();
+            boolean failed = until(() -> {
+                boolean done = true;
+                for (Agent a : others) {
+                    for (RpcMember m : a.members()) {
+                        if (m.status().equals("failed") && !m.name().equals(victim.name)) {
+                            falseFailed.add(a.name + "->" + m.name());
+                        }
+                    }
+                    done &= a.status(victim.name).equals("failed");
+                }
+                return done;
+            }, Duration.ofSeconds(90), Duration.ofMillis(100));
+            r.put("fail_detect_s", failed ? secs(System.nanoTime() - k0) : null);
+            r.put("false_failures", falseFailed.size());
+
+            // 6. graceful leave of the second-to-last agent
+            if (n >= 3) {
+                Agent leaver = agents.get(n - 2);
+                List<Agent> rest = new ArrayList<>(agents.subList(0, n - 2));
+                long l0 = System.nanoTime();
+                try (RpcClient c = leaver.rpc()) {
+                    c.leave();
+                } catch (IOException | RuntimeException e) {
+                    // the agent may close the connection as it shuts down
+                }
+                boolean left = until(() -> rest.stream().allMatch(a -> a.status(leaver.name).equals("left")),
+                        Duration.ofSeconds(60), Duration.ofMillis(100));
+                r.put("leave_s", left ? secs(System.nanoTime() - l0) : null);
+            }
+        } finally {
+            for (Agent a : agents) {
+                a.kill();
+            }
+            r.put("load_avg_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+        return r;
+    }
+
+    /** Fills {@code lat} with each node's handler delay (s) for event {@code name}; false until all ran. */
+    private static boolean eventTimes(Path dir, List<Agent> agents, String name, long t0, double[] lat) {
+        for (int i = 0; i < agents.size(); i++) {
+            Path f = dir.resolve("ev." + agents.get(i).name);
+            Long ts = null;
+            try {
+                if (Files.exists(f)) {
+                    for (String line : Files.readAllLines(f)) {
+                        String[] p = line.trim().split(" ");
+                        if (p.length == 2 && p[1].equals(name)) {
+                            ts = Long.parseLong(p[0]);
+                        }
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                return false;
+            }
+            if (ts == null) {
+                return false;
+            }
+            lat[i] = Math.max(0, ts - t0) / 1e9;
+        }
+        return true;
+    }
+
+    /** Median wall time (s) of {@code reps} CLI invocations. */
+    private static Double cli(Options o, String kind, Agent target, int reps, String... args) throws Exception {
+        double[] t = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(o.binary(kind));
+            cmd.add(args[0]);
+            cmd.add("-rpc-addr=" + target.rpcAddress());
+            cmd.addAll(List.of(args).subList(1, args.length));
+            long s = System.nanoTime();
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            if (p.exitValue() != 0) {
+                return null;
+            }
+            t[i] = (System.nanoTime() - s) / 1e9;
+        }
+        return median(t);
+    }
+
+    private static boolean until(BooleanSupplier cond, Duration limit, Duration step) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            Thread.sleep(step.toMillis());
+        }
+        return true;
+    }
+
+    private static void killAll() {
+        synchronized (ALL) {
+            for (Process p : ALL) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    /** One agent process and a lazily opened RPC connection for polling. */
+    static final class Agent {
+        final String name;
+        final int gossipPort;
+        final int rpcPort;
+        final Process process;
+        private RpcClient poll;
+
+        private Agent(String name, int gossipPort, int rpcPort, Process process) {
+            this.name = name;
+            this.gossipPort = gossipPort;
+            this.rpcPort = rpcPort;
+            this.process = process;
+        }
+
+        static Agent start(String binary, String name, Path dir, Path handler, String join) throws IOException {
+            int gossip = FreePorts.gossipPort();
+            int rpc = FreePorts.tcpPort();
+            List<String> cmd = new ArrayList<>(List.of(binary, "agent", "-node=" + name,
+                    "-bind=" + LOOPBACK + ":" + gossip, "-rpc-addr=" + LOOPBACK + ":" + rpc,
+                    "-event-handler=user=" + handler));
+            if (join != null) {
+                cmd.add("-join=" + join);
+            }
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+            ALL.add(p);
+            return new Agent(name, gossip, rpc, p);
+        }
+
+        String gossipAddress() {
+            return LOOPBACK + ":" + gossipPort;
+        }
+
+        String rpcAddress() {
+            return LOOPBACK + ":" + rpcPort;
+        }
+
+        RpcClient rpc() throws IOException {
+            try {
+                return RpcClient.connect(rpcAddress(), null, RPC_TIMEOUT);
+            } catch (dev.rumor.rpc.RpcException e) {
+                throw new IOException(e);
+            }
+        }
+
+        void awaitRpc(Duration limit) throws InterruptedException {
+            if (!until(() -> !members().isEmpty(), limit, Duration.ofMillis(100))) {
+                throw new IllegalStateException(name + " did not answer RPC within " + limit);
+            }
+        }
+
+        /** Members as this agent lists them; empty when it cannot be reached (yet). */
+        List<RpcMember> members() {
+            try {
+                if (poll == null || poll.isClosed()) {
+                    poll = rpc();
+                }
+                return poll.members();
+            } catch (Exception e) {
+                if (poll != null) {
+                    poll.close();
+                    poll = null;
+                }
+                return List.of();
+            }
+        }
+
+        int countStatus(String status) {
+            return (int) members().stream().filter(m -> m.status().equals(status)).count();
+        }
+
+        String status(String member) {
+            for (RpcMember m : members()) {
+                if (m.name().equals(member)) {
+                    return m.status();
+                }
+            }
+            return "none";
+        }
+
+        /** utime + stime of the process, in clock ticks. */
+        long cpuTicks() {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+
+        long rssKb() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException e) {
+                return 0;
+            }
+            return 0;
+        }
+
+        void kill() throws InterruptedException {
+            if (poll != null) {
+                poll.close();
+                poll = null;
+            }
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            ALL.remove(process);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    static final String[][] FIGURES = {
+        {"join_s", "join convergence (s)"},
+        {"fail_detect_s", "failure detection (s)"},
+        {"false_failures", "false failures"},
+        {"leave_s", "leave propagation (s)"},
+        {"event_median_s", "event, no coalescing: median (s)"},
+        {"event_max_s", "event, no coalescing: max (s)"},
+        {"event_coalesce_median_s", "event, coalescing: median (s)"},
+        {"event_coalesce_max_s", "event, coalescing: max (s)"},
+        {"idle_cpu_pct", "idle CPU per agent (%)"},
+        {"rss_mb", "RSS per agent (MB)"},
+        {"cli_members_s", "CLI `members` (s)"},
+        {"cli_event_s", "CLI `event` (s)"},
+    };
+
+    /** Per size: one row per figure, medians [min–max] per kind, and the ratio rumor/serf of the medians. */
+    static String markdown(List<Map<String, Object>> rows) {
+        StringBuilder b = new StringBuilder();
+        Map<Integer, List<Map<String, Object>>> bySize = new TreeMap<>();
+        for (Map<String, Object> r : rows) {
+            bySize.computeIfAbsent((Integer) r.get("nodes"), k -> new ArrayList<>()).add(r);
+        }
+        for (Map.Entry<Integer, List<Map<String, Object>>> e : bySize.entrySet()) {
+            long reps = e.getValue().stream().filter(r -> "serf".equals(r.get("kind"))).count();
+            b.append("\n**").append(e.getKey()).append(" agents** (").append(reps).append(" repetitions)\n\n");
+            b.append("| figure | serf median [min–max] | rumor median [min–max] | rumor/serf |\n|---|---|---|---|\n");
+            for (String[] f : FIGURES) {
+                double[] s = values(e.getValue(), "serf", f[0]);
+                double[] r = values(e.getValue(), "rumor", f[0]);
+                String ratio = s.length > 0 && r.length > 0 && median(s) > 0
+                        ? String.format("%.2f", median(r) / median(s)) : "—";
+                b.append("| ").append(f[1]).append(" | ").append(cell(s)).append(" | ").append(cell(r))
+                        .append(" | ").append(ratio).append(" |\n");
+            }
+        }
+        return b.toString();
+    }
+
+    private static double[] values(List<Map<String, Object>> rows, String kind, String key) {
+        return rows.stream().filter(r -> kind.equals(r.get("kind"))).map(r -> r.get(key))
+                .filter(v -> v instanceof Number).mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+    }
+
+    private static String cell(double[] v) {
+        if (v.length == 0) {
+            return "—";
+        }
+        double min = Arrays.stream(v).min().orElse(0);
+        double max = Arrays.stream(v).max().orElse(0);
+        return String.format("%s [%s–%s]", num(median(v)), num(min), num(max));
+    }
+
+    private static String num(double d) {
+        return d >= 100 ? String.format("%.0f", d) : d >= 10 ? String.format("%.1f", d) : String.format("%.2f", d);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int m = s.length / 2;
+        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+    }
+
+    static double secs(long nanos) {
+        return Math.round(nanos / 1e6) / 1000.0;
+    }
+}
