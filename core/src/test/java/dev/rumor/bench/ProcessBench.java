@@ -227,6 +227,7 @@ public final class ProcessBench {
             for (Agent a : agents) {
                 a.kill();
             }
+            deleteTree(dir);
             r.put("load_avg_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
         return r;
@@ -290,6 +291,21 @@ public final class ProcessBench {
             Thread.sleep(step.toMillis());
         }
         return true;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("[process] could not remove " + dir + ": " + e);
+        }
+    }
+
+    /** Agent processes started and not yet reaped (0 after every scenario). */
+    static int liveProcesses() {
+        synchronized (ALL) {
+            return (int) ALL.stream().filter(Process::isAlive).count();
+        }
     }
 
     private static void killAll() {
