@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 /**
@@ -29,6 +30,7 @@ final class HaproxyHandler implements EventHandler {
     private final long intervalNanos;
     private final ScheduledExecutorService worker;
     private final AtomicBoolean passQueued = new AtomicBoolean();
+    private final AtomicLong passesDone = new AtomicLong();
     // Worker-thread only:
     private ScheduledFuture<?> next;
     private long backoffNanos;
@@ -87,11 +89,17 @@ final class HaproxyHandler implements EventHandler {
             backoffNanos = backoffNanos == 0 ? MIN_BACKOFF_NANOS : Math.min(backoffNanos * 2, intervalNanos);
             delay = backoffNanos;
         }
+        passesDone.incrementAndGet();
         try {
             next = worker.schedule(this::pass, delay, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // closed while the pass ran
         }
+    }
+
+    /** Passes finished so far (success or not); lets tests wait for "a pass after X" without sleeping. */
+    long passesDone() {
+        return passesDone.get();
     }
 
     @Override

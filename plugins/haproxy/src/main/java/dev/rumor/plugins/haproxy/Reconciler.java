@@ -90,9 +90,10 @@ final class Reconciler {
                 try {
                     Set<String> operatorOwned = configText == null ? Set.of()
                             : ManagedConfig.staticServers(configText, e.getKey());
-                    Long drainWake = converge(e.getKey(), e.getValue(), operatorOwned, now);
-                    if (drainWake != null) {
-                        wakeAt = wakeAt == null || drainWake - wakeAt < 0 ? drainWake : wakeAt;
+                    Converged c = converge(e.getKey(), e.getValue(), operatorOwned, now);
+                    runtimeOk &= c.ok();
+                    if (c.wakeAt() != null) {
+                        wakeAt = wakeAt == null || c.wakeAt() - wakeAt < 0 ? c.wakeAt() : wakeAt;
                     }
                 } catch (IOException ex) {
                     runtimeOk = false;
@@ -103,6 +104,10 @@ final class Reconciler {
         ok &= runtimeOk;
 
         boolean installed = outcome != null && outcome.kind() == ConfigInstaller.Outcome.Kind.INSTALLED;
+        if (installed && outcome.needsReload() && settings.reload() == null) {
+            log.warn("haproxy: server options changed in {}, but no reload is configured; running servers keep "
+                    + "their old options until HAProxy is reloaded", settings.configFile());
+        }
         if (installed && settings.reload() != null && (api == null || !runtimeOk || outcome.needsReload())) {
             try {
                 settings.reload().reload(settings.commandTimeout());
@@ -116,19 +121,26 @@ final class Reconciler {
         return new Pass(ok, wakeAt);
     }
 
-    /** @return when to look again because a drain is in progress, or null */
-    private Long converge(String backend, SortedMap<String, ServerSpec> want, Set<String> operatorOwned, long now)
+    /**
+     * @param ok     false when a command failed (each failure is logged where it happened)
+     * @param wakeAt when to look again because a drain is in progress, or null
+     */
+    private record Converged(boolean ok, Long wakeAt) {
+    }
+
+    /** @throws IOException when the backend's state can't be read at all (socket down, unknown backend) */
+    private Converged converge(String backend, SortedMap<String, ServerSpec> want, Set<String> operatorOwned, long now)
             throws IOException {
         Map<String, ServerState> actual = new LinkedHashMap<>();
         for (ServerState s : api.serversState(backend)) {
             actual.put(s.name(), s);
         }
-        IOException firstError = null;
+        boolean ok = true;
         for (ServerSpec spec : want.values()) {
             try {
                 ensurePresent(backend, spec, actual.get(spec.name()));
             } catch (RuntimeApiException e) {
-                firstError = firstError == null ? e : firstError;
+                ok = false;
                 log.error("haproxy backend {}: server {} (member {}): {}", backend, spec.name(), spec.member(),
                         e.getMessage());
             }
@@ -174,7 +186,7 @@ final class Reconciler {
                     long at = now + DRAIN_POLL_NANOS;
                     wake = wake == null ? at : wake;
                 } else {
-                    firstError = firstError == null ? e : firstError;
+                    ok = false;
                     log.error("haproxy backend {}: removing server {}: {}", backend, s.name(), e.getMessage());
                 }
             }
@@ -182,10 +194,7 @@ final class Reconciler {
         // Forget drains of servers that came back or were removed by someone else.
         drainStarted.keySet().removeIf(k -> k.startsWith(backend + "/")
                 && !actual.containsKey(k.substring(backend.length() + 1)));
-        if (firstError != null) {
-            throw firstError;
-        }
-        return wake;
+        return new Converged(ok, wake);
     }
 
     private void ensurePresent(String backend, ServerSpec spec, ServerState state) throws IOException {
