@@ -152,22 +152,20 @@ final class Reconciler {
                 continue;
             }
             String key = backend + "/" + s.name();
+            long started = drainStarted.computeIfAbsent(key, k -> now);
+            boolean timedOut = now - started >= settings.drainTimeout().toNanos();
             try {
                 if (!s.inForcedMaint()) {
                     if (!s.inForcedDrain()) {
                         api.setState(backend, s.name(), "drain");
                         log.info("haproxy backend {}: draining server {}", backend, s.name());
                     }
-                    Long started = drainStarted.putIfAbsent(key, now);
-                    started = started == null ? now : started;
                     if (sessions == null) {
                         sessions = api.activeSessions(backend);
                     }
                     int active = sessions.getOrDefault(s.name(), 0);
-                    boolean timedOut = now - started >= settings.drainTimeout().toNanos();
                     if (active > 0 && !timedOut) {
-                        long at = now + DRAIN_POLL_NANOS;
-                        wake = wake == null ? at : wake;
+                        wake = earliest(wake, now + DRAIN_POLL_NANOS);
                         continue;
                     }
                     if (active > 0) {
@@ -180,15 +178,21 @@ final class Reconciler {
                 delete(backend, s.name());
                 drainStarted.remove(key);
             } catch (RuntimeApiException e) {
-                if (e.stillHasConnections()) {
-                    // Raced with a last request, or idle connections remain: try again shortly.
-                    log.debug("haproxy backend {}: {}", backend, e.getMessage());
-                    long at = now + DRAIN_POLL_NANOS;
-                    wake = wake == null ? at : wake;
-                } else {
+                if (!e.stillHasConnections()) {
                     ok = false;
                     log.error("haproxy backend {}: removing server {}: {}", backend, s.name(), e.getMessage());
+                    continue;
                 }
+                // Raced with a last request, or connections remain: try again shortly, forcibly once timed out.
+                log.debug("haproxy backend {}: {}", backend, e.getMessage());
+                if (timedOut) {
+                    try {
+                        api.shutdownSessions(backend, s.name());
+                    } catch (RuntimeApiException ex) {
+                        log.warn("haproxy backend {}: {}", backend, ex.getMessage());
+                    }
+                }
+                wake = earliest(wake, now + DRAIN_POLL_NANOS);
             }
         }
         // Forget drains of servers that came back or were removed by someone else.
@@ -219,6 +223,10 @@ final class Reconciler {
             log.info("haproxy backend {}: server {} back in service (member {})", backend, spec.name(),
                     spec.member());
         }
+    }
+
+    private static Long earliest(Long a, long b) {
+        return a == null || b - a < 0 ? b : a;
     }
 
     private void delete(String backend, String server) throws IOException {

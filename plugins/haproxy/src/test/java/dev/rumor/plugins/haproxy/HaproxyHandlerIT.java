@@ -241,6 +241,55 @@ class HaproxyHandlerIT {
     }
 
     @Test
+    void holdDownDampsAFlappingMember() throws Exception {
+        haproxy.start();
+        context.web("web-1", web.get("web-1").port());
+        context.web("web-2", web.get("web-2").port());
+        HaproxyHandler handler = start(settings(Map.of(), Map.of("hold_down", "1500ms", "reconcile_interval", "1h")));
+        awaitServers("web-1", "web-2");
+
+        handler.handle(new MemberEvent(EventType.MEMBER_FAILED, List.of(context.withStatus("web-2",
+                MemberStatus.FAILED))));
+        awaitServers("web-1"); // the first change is immediate
+        long removed = System.nanoTime();
+        long passes = handler.passesDone();
+        handler.handle(new MemberEvent(EventType.MEMBER_JOIN, List.of(context.withStatus("web-2",
+                MemberStatus.ALIVE))));
+        Eventually.await(WAIT, "a pass after the rejoin", () -> handler.passesDone() > passes);
+        if (System.nanoTime() - removed < TimeUnit.MILLISECONDS.toNanos(1200)) {
+            assertEquals(Set.of("web-1"), haproxy.servers(), "held down: not re-added at once");
+        }
+        // No further event: the handler wakes itself when the hold-down ends.
+        awaitServers("web-1", "web-2");
+        assertTrue(System.nanoTime() - removed >= TimeUnit.MILLISECONDS.toNanos(1400),
+                "re-added only after hold_down");
+    }
+
+    @Test
+    void drainTimeoutShutsDownLingeringSessions() throws Exception {
+        haproxy.start();
+        context.web("web-1", web.get("web-1").port());
+        HaproxyHandler handler = start(settings(Map.of(), Map.of("drain_timeout", "1s", "reconcile_interval", "1h")));
+        awaitServers("web-1");
+        CompletableFuture<Http.Response> stuck = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Http.get(haproxy.frontendPort, "/slow");
+            } catch (IOException e) {
+                return new Http.Response(-1, e.toString());
+            }
+        });
+        Eventually.await(WAIT, "the session is open", () -> web.get("web-1").slowHeld() == 1);
+        long left = System.nanoTime();
+        handler.handle(new MemberEvent(EventType.MEMBER_LEAVE, List.of(context.withStatus("web-1",
+                MemberStatus.LEFT))));
+        awaitServers();
+        assertTrue(System.nanoTime() - left >= TimeUnit.MILLISECONDS.toNanos(900), "waited for drain_timeout");
+        assertFalse(context.log().find(Level.WARN, "shutting them down").isEmpty(), context.log().lines().toString());
+        Http.Response r = stuck.get(10, TimeUnit.SECONDS);
+        assertTrue(r.status() != 200, "the lingering session was cut: " + r);
+    }
+
+    @Test
     void tcpRuntimeSocket() throws Exception {
         haproxy.start();
         context.web("web-1", web.get("web-1").port());
