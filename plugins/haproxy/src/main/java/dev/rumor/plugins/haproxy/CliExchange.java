@@ -2,7 +2,9 @@ package dev.rumor.plugins.haproxy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
@@ -31,9 +33,17 @@ final class CliExchange {
     static String exchange(RuntimeEndpoint endpoint, String line, Duration timeout) throws IOException {
         SocketAddress address = endpoint.resolved();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (SocketChannel channel = SocketChannel.open(address);
+        try (SocketChannel channel = address instanceof UnixDomainSocketAddress
+                ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
              Selector selector = Selector.open()) {
             channel.configureBlocking(false);
+            if (!channel.connect(address)) {
+                // A TCP connect to an unreachable host would otherwise block for minutes.
+                channel.register(selector, SelectionKey.OP_CONNECT);
+                while (!channel.finishConnect()) {
+                    await(selector, deadline, endpoint, line);
+                }
+            }
             ByteBuffer out = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
             channel.register(selector, SelectionKey.OP_WRITE);
             while (out.hasRemaining()) {
@@ -65,6 +75,10 @@ final class CliExchange {
 
     private static void await(Selector selector, long deadline, RuntimeEndpoint endpoint, String line)
             throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            // select() returns at once while the flag is set; don't spin until the deadline (handler closing).
+            throw new InterruptedIOException(endpoint.text() + ": interrupted during '" + line + "'");
+        }
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0 || selector.select(Math.max(1, remaining / 1_000_000)) == 0
                 && System.nanoTime() - deadline >= 0) {
