@@ -10,7 +10,8 @@ final class RuntimeApiException extends IOException {
     private final String response;
 
     RuntimeApiException(String command, String response) {
-        super("HAProxy rejected '" + command + "': " + summarise(response));
+        super("HAProxy rejected '" + command + "': " + summarise(response)
+                + (response.contains("Permission denied") ? " (the stats socket needs 'level admin')" : ""));
         this.command = command;
         this.response = response;
     }

@@ -23,6 +23,7 @@ final class HaproxyProcess implements AutoCloseable {
     final Path config;
     final Path adminSocket;
     final Path masterSocket;
+    final Path operatorSocket;
     final Path pidFile;
     final int frontendPort;
     final int cliPort;
@@ -33,6 +34,7 @@ final class HaproxyProcess implements AutoCloseable {
         this.config = dir.resolve("haproxy.cfg");
         this.adminSocket = dir.resolve("admin.sock");
         this.masterSocket = dir.resolve("master.sock");
+        this.operatorSocket = dir.resolve("operator.sock");
         this.pidFile = dir.resolve("haproxy.pid");
         this.frontendPort = freePort();
         this.cliPort = freePort();
@@ -41,6 +43,7 @@ final class HaproxyProcess implements AutoCloseable {
                 "    master-worker",
                 "    stats socket " + adminSocket + " mode 600 level admin expose-fd listeners",
                 "    stats socket ipv4@127.0.0.1:" + cliPort + " level admin",
+                "    stats socket " + operatorSocket + " mode 600 level operator",
                 "    stats timeout 30s",
                 "    pidfile " + pidFile,
                 "",
