@@ -42,6 +42,7 @@ class LzwTest {
         // incompressible: ~12 bits per byte at full width, so well over 4095 codes and dozens of resets
         assertTrue(c.length > data.length, "random data expands");
         assertArrayEquals(data, Lzw.decompress(c, data.length));
+        assertTrue(Lzw.clearCodes(c, data.length) > 40, "table resets");
         assertThrows(CodecException.class, () -> Lzw.decompress(c, data.length - 1));
     }
 
