@@ -98,7 +98,7 @@ class CodecRoundTripTest {
 
     @Test
     void everyTypeRoundTripsThroughEveryLayering() throws Exception {
-        for (int round = 0; round < 200; round++) {
+        for (int round = 0; round < 100; round++) {
             for (MessageType t : MESSAGE_TYPES) {
                 Message m = random(t);
                 byte[] enc = Codec.encode(m);
