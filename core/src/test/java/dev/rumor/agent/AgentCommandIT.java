@@ -106,4 +106,16 @@ class AgentCommandIT {
         assertEquals(1, p.exitValue(), read(log));
         assertTrue(read(log).contains("Error joining the cluster"), read(log));
     }
+
+    @Test
+    void sigtermShutsDownWithoutLeavingAndExitsOne() throws Exception {
+        Path log = dir.resolve("rumor.log");
+        Process p = rumorAgent(log, "-node=solo", "-bind=127.0.0.1:0", "-profile=local");
+        Eventually.await(UP, () -> read(log).contains("Rumor agent running!") || !p.isAlive(), () -> read(log));
+        signal(p, "TERM");
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), read(log));
+        assertEquals(1, p.exitValue(), read(log));
+        assertTrue(read(log).contains("Caught signal: terminated"), read(log));
+        assertTrue(!read(log).contains("Gracefully shutting down"), read(log));
+    }
 }
