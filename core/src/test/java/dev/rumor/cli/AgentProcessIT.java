@@ -1,10 +1,11 @@
-package dev.rumor.agent;
+package dev.rumor.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rumor.testing.CliResult;
 import dev.rumor.testing.Eventually;
+import dev.rumor.testing.FreePorts;
 import dev.rumor.testing.SerfAgent;
 import dev.rumor.testing.SerfMember;
 import java.io.IOException;
@@ -24,8 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code rumor agent} as a separate JVM (what the launcher runs) against a real serf agent. */
-class AgentCommandIT {
+/**
+ * {@code rumor agent} as a separate JVM (what the launcher runs) against a real serf agent: startup join,
+ * tags and encryption as serf sees them, and serf's signal contract (INT: leave, exit 0; TERM: exit 1).
+ */
+class AgentProcessIT {
     private static final Duration UP = Duration.ofSeconds(30);
     private static final Pattern BIND = Pattern.compile("Bind addr: '([^']+)'");
 
@@ -47,6 +51,7 @@ class AgentCommandIT {
     private Process rumorAgent(Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.rumor.cli.Main", "agent"));
+        cmd.add("-rpc-addr=127.0.0.1:" + FreePorts.tcpPort());
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(p);
@@ -104,7 +109,7 @@ class AgentCommandIT {
         Process p = rumorAgent(log, "-node=lonely", "-bind=127.0.0.1:0", "-join=" + serf.gossipAddress(), "-profile=local");
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), read(log));
         assertEquals(1, p.exitValue(), read(log));
-        assertTrue(read(log).contains("Error joining the cluster"), read(log));
+        assertTrue(read(log).contains("Failed to join"), read(log));
     }
 
     @Test
