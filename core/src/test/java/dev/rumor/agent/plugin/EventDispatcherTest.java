@@ -85,9 +85,9 @@ class EventDispatcherTest {
                     }
                     return null;
                 };
-                case "sleep200" -> e -> {
+                case "sleep" -> e -> {
                     try {
-                        Thread.sleep(200);
+                        Thread.sleep(500);
                     } catch (InterruptedException ie) {
                         Thread.currentThread().interrupt();
                     }
@@ -147,16 +147,20 @@ class EventDispatcherTest {
         for (int i = 0; i < 1000; i++) {
             assertEquals("e" + i, names.get(i));
         }
+        await(WAIT, () -> stats("slow").inFlight() == 1, () -> stats("slow").toString());
         InstanceStats slow = stats("slow");
-        // One event is running (blocked), ten wait, the rest overflowed.
-        assertEquals(1, slow.inFlight());
+        // One event is running (blocked), the queue is full, the rest overflowed and were counted.
         assertEquals(10, slow.queueDepth());
-        assertEquals(989, slow.dropped());
+        assertTrue(slow.dropped() >= 989, slow.toString());
+        assertEquals(1000, slow.inFlight() + slow.queueDepth() + slow.dropped());
         assertEquals(0, stats("fast").dropped());
         release.countDown();
-        await(WAIT, () -> stats("slow").runs() == 11, () -> stats("slow").toString());
-        assertEquals("e0", ((UserEvent) seen.get("slow").get(0)).name());
-        assertEquals("e10", ((UserEvent) seen.get("slow").get(10)).name());
+        await(WAIT, () -> stats("slow").runs() == 1000 - slow.dropped(), () -> stats("slow").toString());
+        // Which ten waited depends on when the worker took e0; whatever it kept, it kept in order.
+        List<Integer> kept = seen.get("slow").stream().map(e -> Integer.parseInt(((UserEvent) e).name().substring(1)))
+                .toList();
+        assertEquals(0, kept.get(0));
+        assertEquals(kept.stream().sorted().toList(), kept);
     }
 
     @Test
@@ -193,7 +197,7 @@ class EventDispatcherTest {
     @Test
     void slowCallsAreCounted() throws Exception {
         PluginHost h = host();
-        h.reload(List.of(spec("s", "sleep200")));
+        h.reload(List.of(spec("s", "sleep")));
         h.dispatcher().dispatch(user("x"));
         await(WAIT, () -> stats("s").runs() == 1, () -> stats("s").toString());
         assertEquals(1, stats("s").slow());
