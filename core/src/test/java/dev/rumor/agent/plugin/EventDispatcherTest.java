@@ -256,4 +256,55 @@ class EventDispatcherTest {
         assertTrue(c.respond(TestEvents.query("q"), new byte[] {1}));
         assertEquals(1, view.responses().size());
     }
+
+    @Test
+    void concurrencyRunsSeveralCallsOfOneInstanceAtOnce() throws Exception {
+        PluginHost h = host();
+        h.reload(List.of(spec("par", "block").withConcurrency(3), spec("ser", "block")));
+        for (int i = 0; i < 5; i++) {
+            h.dispatcher().dispatch(user("e" + i));
+        }
+        await(WAIT, () -> stats("par").inFlight() == 3 && stats("ser").inFlight() == 1, () -> h.stats().toString());
+        assertEquals(2, stats("par").queueDepth());
+        assertEquals(4, stats("ser").queueDepth());
+        release.countDown();
+        await(WAIT, () -> stats("par").runs() == 5 && stats("ser").runs() == 5, () -> h.stats().toString());
+    }
+
+    @Test
+    void closeDrainsQueuedEventsThenClosesHandlers() throws Exception {
+        List<String> closed = new CopyOnWriteArrayList<>();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        host = PluginHost.builder(tmp.resolve("plugins"), tmp.resolve("data"), view).builtin(new EventHandlerFactory() {
+            @Override
+            public String type() {
+                return "slowish";
+            }
+
+            @Override
+            public EventHandler create(HandlerContext ctx, Map<String, Object> config) {
+                return new EventHandler() {
+                    @Override
+                    public void handle(Event e) throws Exception {
+                        Thread.sleep(20);
+                        handled.add(((UserEvent) e).name());
+                    }
+
+                    @Override
+                    public void close() {
+                        closed.add(ctx.instanceName() + " after " + handled.size());
+                    }
+                };
+            }
+        }).build();
+        host.reload(List.of(HandlerSpec.of("s", "slowish", null, Map.of())));
+        for (int i = 0; i < 10; i++) {
+            host.dispatcher().dispatch(user("e" + i));
+        }
+        host.close(Duration.ofSeconds(10));
+        assertEquals(10, handled.size());
+        assertEquals(List.of("s after 10"), closed);
+        host.dispatcher().dispatch(user("late"));
+        assertEquals(10, handled.size(), "events after close are ignored");
+    }
 }
