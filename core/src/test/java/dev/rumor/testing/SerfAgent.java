@@ -205,7 +205,7 @@ public final class SerfAgent implements AutoCloseable {
         return "serf agent " + name + " gossip " + gossipAddress() + " rpc " + rpcAddress();
     }
 
-    static List<SerfMember> parseMembers(String json) {
+    public static List<SerfMember> parseMembers(String json) {
         try {
             JsonNode members = JSON.readTree(json).path("members");
             List<SerfMember> out = new ArrayList<>();
