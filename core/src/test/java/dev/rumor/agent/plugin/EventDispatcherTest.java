@@ -307,4 +307,38 @@ class EventDispatcherTest {
         host.dispatcher().dispatch(user("late"));
         assertEquals(10, handled.size(), "events after close are ignored");
     }
+
+    @Test
+    void handlerIgnoringInterruptsDoesNotHangShutdown() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        host = PluginHost.builder(tmp.resolve("plugins"), tmp.resolve("data"), view).builtin(new Modes())
+                .builtin(new EventHandlerFactory() {
+            @Override
+            public String type() {
+                return "stubborn";
+            }
+
+            @Override
+            public EventHandler create(HandlerContext ctx, Map<String, Object> config) {
+                return e -> {
+                    while (never.getCount() > 0) {
+                        try {
+                            never.await();
+                        } catch (InterruptedException ignored) {
+                            // deliberately swallowed: the worst kind of plugin
+                        }
+                    }
+                };
+            }
+        }).build();
+        host.reload(List.of(HandlerSpec.of("s", "stubborn", null, Map.of()).withTimeout(Duration.ofMillis(100)),
+                spec("rec", "record")));
+        host.dispatcher().dispatch(user("a"));
+        host.dispatcher().dispatch(user("b"));
+        await(WAIT, () -> stats("s").inFlight() == 1 && stats("rec").runs() == 2, () -> host.stats().toString());
+        long start = System.nanoTime();
+        host.close(Duration.ofMillis(300));
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 5000, "close is bounded by its drain time");
+        never.countDown();
+    }
 }
