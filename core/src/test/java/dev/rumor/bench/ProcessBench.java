@@ -143,7 +143,7 @@ public final class ProcessBench {
             }
             long lastSpawned = System.nanoTime();
             boolean joined = until(() -> agents.stream().allMatch(a -> a.countStatus("alive") == n),
-                    Duration.ofSeconds(60 + n), Duration.ofMillis(100));
+                    Duration.ofSeconds(120 + 2L * n), Duration.ofMillis(100));
             r.put("join_s", joined ? secs(System.nanoTime() - lastSpawned) : null);
             if (!joined) {
                 return r;

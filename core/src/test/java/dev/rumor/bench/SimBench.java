@@ -10,6 +10,7 @@ import dev.rumor.membership.MembershipConfig;
 import dev.rumor.membership.MessageDelegate;
 import dev.rumor.membership.Node;
 import dev.rumor.membership.NodeStatus;
+import dev.rumor.membership.ProtocolMath;
 import dev.rumor.membership.TransmitLimitedQueue;
 import dev.rumor.time.VirtualScheduler;
 import dev.rumor.transport.InMemoryNetwork;
@@ -49,7 +50,8 @@ import java.util.function.BooleanSupplier;
  *   <li>failure detection: one node crashes; virtual time until the first and until every other node
  *       emitted member-failed for it; failures declared about anyone else;</li>
  *   <li>(sizes up to {@code --loss-max}) uniform 5% packet loss for 10 virtual minutes: false failures;</li>
- *   <li>(same sizes) the Rapid stress case: 1% of nodes lose 80% of the packets sent to them.</li>
+ *   <li>(same sizes) the Rapid stress case: 1% of nodes lose 80% of the packets sent to them; then again
+ *       with 80% of the stream connections to them failing too.</li>
  * </ol>
  *
  * <p>Usage: {@code SimBench [--seed S] [--out DIR] [--loss-max N] [--loss-minutes M] [--stress-minutes M]
@@ -140,14 +142,17 @@ public final class SimBench {
         r.put("bootstrap_wall_s", secs(System.nanoTime() - wall0));
         log(o, "n=%d: bootstrap %s virtual s (%d/%d full views), wall %.1f s", n, r.get("bootstrap_s"),
                 sim.nodesWithFullView(), n, secs(System.nanoTime() - wall0));
-        sim.run(Duration.ofSeconds(5));
+        // Let the join broadcasts finish their retransmissions before measuring the steady state.
+        sim.run(Duration.ofSeconds(60));
         r.put("live_heap_mb", liveHeapMb());
         r.put("heap_per_node_kb", liveHeapMb() * 1024.0 / n);
 
         // 2. steady state traffic
+        // At least one whole push/pull period (it grows with n), so every node's anti-entropy is counted once.
         sim.traffic.reset();
         long w0 = sim.now();
-        sim.run(o.window());
+        Duration pushPull = ProtocolMath.pushPullScale(sim.nodes[0].config().pushPullInterval(), n);
+        sim.run(pushPull.compareTo(o.window()) > 0 ? pushPull : o.window());
         double perNodeSec = (double) n * secs(sim.now() - w0);
         r.put("steady_packets_per_node_s", sim.traffic.packets / perNodeSec);
         r.put("steady_packet_bytes_per_node_s", sim.traffic.packetBytes / perNodeSec);
@@ -196,10 +201,16 @@ public final class SimBench {
             r.put("loss5_all_alive_after", sim.allAliveExcept(Set.of(victim)));
             log(o, "n=%d: 5%% loss: false failures %d", n, sim.falseFailures);
 
-            // 6. Rapid stress: 1% of nodes with 80% ingress packet loss
-            Map<String, Object> s = sim.stress(o.stressDuration(), o.seed(), victim);
+            // 6. Rapid stress: 1% of nodes with 80% ingress packet loss; then the same with their TCP
+            // connections failing as often (a TCP handshake through 80% loss rarely completes within the
+            // probe's deadline, so the stream fallback cannot rescue them)
+            Map<String, Object> s = sim.stress(o.stressDuration(), o.seed(), victim, false, "stress_");
             r.putAll(s);
             log(o, "n=%d: stress %s", n, s);
+            sim.run(Duration.ofSeconds(60));
+            s = sim.stress(o.stressDuration(), o.seed() + 1, victim, true, "stress_tcp_");
+            r.putAll(s);
+            log(o, "n=%d: stress with streams %s", n, s);
         }
 
         r.put("virtual_s", secs(sim.now()));
@@ -329,7 +340,7 @@ public final class SimBench {
         }
 
         /** The Rapid paper's case: 1% of the nodes (at least one) lose 80% of the packets sent to them. */
-        Map<String, Object> stress(Duration d, long seed, int victim) {
+        Map<String, Object> stress(Duration d, long seed, int victim, boolean streamsToo, String prefix) {
             Random pick = new Random(seed ^ 0x5eed);
             Random drop = new Random(seed ^ 0xd409);
             Set<String> chosen = new HashSet<>();
@@ -344,8 +355,8 @@ public final class SimBench {
             falseFailures = 0;
             lossyFailures = 0;
             lossyRejoins = 0;
-            network.addFilter((from, to, kind) -> kind == LinkFilter.Kind.PACKET && lossy.contains(to)
-                    && drop.nextDouble() < STRESS_LOSS);
+            network.addFilter((from, to, kind) -> (streamsToo || kind == LinkFilter.Kind.PACKET)
+                    && lossy.contains(to) && drop.nextDouble() < STRESS_LOSS);
             // Sample, once a minute, how many (healthy viewer, lossy node) pairs list the lossy node alive.
             List<Integer> aliveViewsOfLossy = new ArrayList<>();
             long end = now() + d.toNanos();
@@ -354,14 +365,14 @@ public final class SimBench {
                 aliveViewsOfLossy.add(healthyViewersSeeingLossyAlive());
             }
             Map<String, Object> r = new LinkedHashMap<>();
-            r.put("stress_minutes", d.toSeconds() / 60.0);
-            r.put("stress_lossy_nodes", lossy.size());
-            r.put("stress_healthy_false_failures", falseFailures);
-            r.put("stress_lossy_failed_events", lossyFailures);
-            r.put("stress_lossy_rejoin_events", lossyRejoins);
-            r.put("stress_healthy_viewers", n - 1 - lossy.size());
-            r.put("stress_alive_views_of_lossy_per_minute", aliveViewsOfLossy);
-            r.put("stress_healthy_views_agree_at_end", healthyViewsAgree());
+            r.put(prefix + "minutes", d.toSeconds() / 60.0);
+            r.put(prefix + "lossy_nodes", lossy.size());
+            r.put(prefix + "healthy_false_failures", falseFailures);
+            r.put(prefix + "lossy_failed_events", lossyFailures);
+            r.put(prefix + "lossy_rejoin_events", lossyRejoins);
+            r.put(prefix + "healthy_viewers", n - 1 - lossy.size());
+            r.put(prefix + "alive_views_of_lossy_per_minute", aliveViewsOfLossy);
+            r.put(prefix + "healthy_views_agree_at_end", healthyViewsAgree());
             network.heal();
             lossy = Set.of();
             return r;
@@ -508,9 +519,10 @@ public final class SimBench {
         StringBuilder b = new StringBuilder();
         b.append("| nodes | bootstrap (s) | event 50% / 99% / 99.99% (s) | serf model 99.99% (s) "
                 + "| detect first / all (s) | false failures (kill) | 5% loss: false failures "
-                + "| stress: healthy false / lossy failed / rejoins | steady pkt/s · B/s per node (+stream B/s) "
+                + "| stress UDP: healthy false / lossy failed / rejoins "
+                + "| stress UDP+TCP: healthy false / lossy failed / rejoins | steady pkt/s · B/s per node (+stream B/s) "
                 + "| heap/node (KB) | peak heap (MB) | wall (s) |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> r : rows) {
             b.append("| ").append(r.get("nodes"))
                     .append(" | ").append(fmt(r.get("bootstrap_s")))
@@ -523,6 +535,9 @@ public final class SimBench {
                     .append(" | ").append(fmt(r.get("stress_healthy_false_failures"))).append(" / ")
                     .append(fmt(r.get("stress_lossy_failed_events"))).append(" / ")
                     .append(fmt(r.get("stress_lossy_rejoin_events")))
+                    .append(" | ").append(fmt(r.get("stress_tcp_healthy_false_failures"))).append(" / ")
+                    .append(fmt(r.get("stress_tcp_lossy_failed_events"))).append(" / ")
+                    .append(fmt(r.get("stress_tcp_lossy_rejoin_events")))
                     .append(" | ").append(fmt(r.get("steady_packets_per_node_s"))).append(" · ")
                     .append(fmt(r.get("steady_packet_bytes_per_node_s"))).append(" (+")
                     .append(fmt(r.get("steady_stream_bytes_per_node_s"))).append(")")

@@ -37,6 +37,7 @@ class SimBenchTest {
         assertEquals(0L, r.get("detect_false_failures"));
         assertEquals(0L, r.get("loss5_false_failures"), "5% loss must not fail a healthy node");
         assertEquals(0L, r.get("stress_healthy_false_failures"), "the lossy node must not get healthy nodes failed");
+        assertNotNull(r.get("stress_tcp_healthy_false_failures"), "the stress case with failing streams must run");
         double pps = (Double) r.get("steady_packets_per_node_s");
         assertTrue(pps >= 1 && pps < 50, "a node probes once a second (ping + ack): " + pps);
         assertTrue((Double) r.get("steady_packet_bytes_per_node_s") > 20);
