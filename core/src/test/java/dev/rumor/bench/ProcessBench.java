@@ -91,6 +91,18 @@ public final class ProcessBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--report")) {
+            // Re-render the Markdown table from a JSON-lines file of earlier runs.
+            List<Map<String, Object>> rows = new ArrayList<>();
+            ObjectMapper m = new ObjectMapper();
+            for (String line : Files.readAllLines(Path.of(args[1]))) {
+                if (!line.isBlank()) {
+                    rows.add(m.readValue(line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }));
+                }
+            }
+            System.out.print(markdown(rows));
+            return;
+        }
         Options o = Options.parse(args);
         Runtime.getRuntime().addShutdownHook(new Thread(ProcessBench::killAll));
         Files.createDirectories(o.out());
@@ -453,7 +465,7 @@ public final class ProcessBench {
 
     /** Per size: one row per figure, medians [min–max] per kind, and the ratio rumor/serf of the medians. */
     static String markdown(List<Map<String, Object>> rows) {
-        StringBuilder b = new StringBuilder();
+        StringBuilder b = new StringBuilder(machine(rows));
         Map<Integer, List<Map<String, Object>>> bySize = new TreeMap<>();
         for (Map<String, Object> r : rows) {
             bySize.computeIfAbsent((Integer) r.get("nodes"), k -> new ArrayList<>()).add(r);
@@ -497,6 +509,23 @@ public final class ProcessBench {
         Arrays.sort(s);
         int m = s.length / 2;
         return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+    }
+
+    /** "cores N, load average L1–L2 (Java V)" over the rows, for the table's caption. */
+    static String machine(List<Map<String, Object>> rows) {
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
+        for (Map<String, Object> r : rows) {
+            for (String k : List.of("load_avg_start", "load_avg_end")) {
+                if (r.get(k) instanceof Number x) {
+                    lo = Math.min(lo, x.doubleValue());
+                    hi = Math.max(hi, x.doubleValue());
+                }
+            }
+        }
+        return String.format("Machine: %d cores, 1-minute load average %.1f–%.1f during the run, Java %s.%n%n",
+                Runtime.getRuntime().availableProcessors(), lo == Double.MAX_VALUE ? 0 : lo, hi,
+                System.getProperty("java.version"));
     }
 
     static double secs(long nanos) {

@@ -101,6 +101,18 @@ public final class SimBench {
     }
 
     public static void main(String[] args) throws IOException {
+        if (args.length == 2 && args[0].equals("--report")) {
+            // Re-render the Markdown table from a JSON-lines file of earlier runs.
+            List<Map<String, Object>> rows = new ArrayList<>();
+            ObjectMapper m = new ObjectMapper();
+            for (String line : Files.readAllLines(Path.of(args[1]))) {
+                if (!line.isBlank()) {
+                    rows.add(m.readValue(line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }));
+                }
+            }
+            System.out.print(markdown(rows));
+            return;
+        }
         Options o = Options.parse(args);
         Files.createDirectories(o.out());
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -516,7 +528,7 @@ public final class SimBench {
     // ------------------------------------------------------------------------------------------------
 
     static String markdown(List<Map<String, Object>> rows) {
-        StringBuilder b = new StringBuilder();
+        StringBuilder b = new StringBuilder(machine(rows));
         b.append("| nodes | bootstrap (s) | event 50% / 99% / 99.99% (s) | serf model 99.99% (s) "
                 + "| detect first / all (s) | false failures (kill) | 5% loss: false failures "
                 + "| stress UDP: healthy false / lossy failed / rejoins "
@@ -557,6 +569,23 @@ public final class SimBench {
             return d >= 100 ? String.format("%.0f", d) : String.format("%.2f", d);
         }
         return o.toString();
+    }
+
+    /** "cores N, load average L1–L2 (Java V)" over the rows, for the table's caption. */
+    static String machine(List<Map<String, Object>> rows) {
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
+        for (Map<String, Object> r : rows) {
+            for (String k : List.of("load_avg_start", "load_avg_end")) {
+                if (r.get(k) instanceof Number x) {
+                    lo = Math.min(lo, x.doubleValue());
+                    hi = Math.max(hi, x.doubleValue());
+                }
+            }
+        }
+        return String.format("Machine: %d cores, 1-minute load average %.1f–%.1f during the run, Java %s.%n%n",
+                Runtime.getRuntime().availableProcessors(), lo == Double.MAX_VALUE ? 0 : lo, hi,
+                System.getProperty("java.version"));
     }
 
     static double secs(long nanos) {
