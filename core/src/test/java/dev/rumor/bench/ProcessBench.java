@@ -158,6 +158,10 @@ public final class ProcessBench {
                     Duration.ofSeconds(120 + 2L * n), Duration.ofMillis(100));
             r.put("join_s", joined ? secs(System.nanoTime() - lastSpawned) : null);
             if (!joined) {
+                // What each agent saw, and which processes died (e.g. a failed -join exits 1).
+                r.put("join_alive_counts", agents.stream().map(a -> a.process.isAlive() ? a.countStatus("alive") : -1)
+                        .toList());
+                r.put("kept_dir", dir.toString());
                 return r;
             }
 
@@ -239,7 +243,9 @@ public final class ProcessBench {
             for (Agent a : agents) {
                 a.kill();
             }
-            deleteTree(dir);
+            if (!r.containsKey("kept_dir")) {
+                deleteTree(dir);
+            }
             r.put("load_avg_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
         return r;
