@@ -495,7 +495,8 @@ public final class ProcessBench {
             bySize.computeIfAbsent((Integer) r.get("nodes"), k -> new ArrayList<>()).add(r);
         }
         for (Map.Entry<Integer, List<Map<String, Object>>> e : bySize.entrySet()) {
-            long reps = e.getValue().stream().filter(r -> "serf".equals(r.get("kind"))).count();
+            long reps = e.getValue().stream().collect(java.util.stream.Collectors.groupingBy(r -> r.get("kind"),
+                    java.util.stream.Collectors.counting())).values().stream().mapToLong(Long::longValue).max().orElse(0);
             b.append("\n**").append(e.getKey()).append(" agents** (").append(reps).append(" repetitions)\n\n");
             b.append("| figure | serf median [min–max] | rumor median [min–max] | rumor/serf |\n|---|---|---|---|\n");
             for (String[] f : FIGURES) {
