@@ -121,7 +121,8 @@ public final class RumorCluster implements AutoCloseable {
         nodes.add(node);
         if (seed != null) {
             agent.join(List.of(seed.gossipAddress()), false);
-            Eventually.await(CONVERGE, () -> "alive".equals(seed.statusOf(name)) && "alive".equals(node.statusOf(seed.name)),
+            Eventually.await(CONVERGE,
+                    () -> "alive".equals(seed.statusOf(name)) && "alive".equals(node.statusOf(seed.name)),
                     () -> name + " joining " + seed.name + ": " + node.view() + " / " + seed.view());
         }
         return node;

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 7 end to end: two in-process Rumor agents run the packaged webhook jar through the real plugin host,
  * each posting to its own HTTP receiver on loopback, in a cluster that also has a real {@code serf} agent.
  * A query is answered by the receivers' response bodies and shows up in {@code rumor query} and in
- * {@code serf query}; member joins and leaves of the cluster arrive at the receivers, signed.
+ * {@code serf query}; member joins, a failure, leaves and a user event arrive at the receivers, signed, in
+ * order.
  */
 class WebhookClusterIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -58,12 +59,14 @@ class WebhookClusterIT {
                 .build();
         RumorCluster.Node alpha = cluster.start("alpha", n -> n.tag("role", "api").handler(hooks(alphaHook)));
         RumorCluster.Node beta = cluster.start("beta", n -> n.tag("role", "api").handler(hooks(betaHook)));
+        RumorCluster.Node gamma = cluster.start("gamma", n -> n.tag("role", "batch"));
         serf = SerfAgent.builder("serf-1", tmp.resolve("serf")).tag("role", "legacy").join(alpha.gossipAddress())
                 .start();
         cluster.awaitStatus("serf-1", "alive", WAIT);
 
         // alpha's endpoint hears the others join (its own join comes first, before anyone else is there).
-        Eventually.await(WAIT, () -> memberEvents(alphaHook, "member-join").containsAll(List.of("beta", "serf-1")),
+        Eventually.await(WAIT,
+                () -> memberEvents(alphaHook, "member-join").containsAll(List.of("beta", "gamma", "serf-1")),
                 () -> "member-join at alpha's endpoint: " + bodies(alphaHook));
 
         // rumor query: both Rumor nodes answer with their endpoint's body; serf only acks.
@@ -86,6 +89,20 @@ class WebhookClusterIT {
                 .filter(d -> "serf".equals(asMap(d.get("query")).get("payload"))).findFirst().orElseThrow();
         assertEquals("load", asMap(query.get("query")).get("name"));
         assertEquals("alpha", asMap(query.get("node")).get("name"));
+
+        // A user event from beta, and gamma (no handler) dying without a leave: both reach alpha's endpoint.
+        CliResult ev = beta.cli("event", "-coalesce=false", "deploy", "v1.2");
+        assertTrue(ev.ok(), ev.output());
+        Eventually.await(WAIT, () -> documents(alphaHook, "user").stream()
+                        .anyMatch(d -> "v1.2".equals(asMap(d.get("event")).get("payload"))),
+                () -> "user event at alpha's endpoint: " + bodies(alphaHook));
+        Map<String, Object> user = asMap(documents(alphaHook, "user").get(0).get("event"));
+        assertEquals("deploy", user.get("name"));
+        assertEquals("utf-8", user.get("payload_encoding"));
+        assertEquals(false, user.get("coalesce"));
+        gamma.kill();
+        Eventually.await(WAIT, () -> memberEvents(alphaHook, "member-failed").contains("gamma"),
+                () -> "member-failed at alpha's endpoint: " + bodies(alphaHook));
 
         // The serf agent leaves, then beta: both leaves reach alpha's endpoint.
         serf.leave();
@@ -111,7 +128,8 @@ class WebhookClusterIT {
         }
         List<String> types = alphaHook.hits.stream().map(h -> h.header("X-Rumor-Event"))
                 .filter(t -> t.startsWith("member-")).toList();
-        assertTrue(types.lastIndexOf("member-join") < types.indexOf("member-leave"), "in order: " + types);
+        assertTrue(types.lastIndexOf("member-join") < types.indexOf("member-failed")
+                && types.indexOf("member-failed") < types.indexOf("member-leave"), "in order: " + types);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
