@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rumor.testing.CliResult;
 import dev.rumor.testing.RumorCluster;
+import dev.rumor.testing.SerfAgent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,9 +34,13 @@ class ChefClusterIT {
     Path tmp;
 
     private RumorCluster cluster;
+    private SerfAgent serf;
 
     @AfterEach
     void tearDown() {
+        if (serf != null) {
+            serf.close();
+        }
         if (cluster != null) {
             cluster.close();
         }
@@ -100,6 +105,40 @@ class ChefClusterIT {
         assertEquals(1, chef.get("web2").runs().size());
     }
 
+    /** The README's other entry point: {@code serf event deploy} from a real serf agent in the cluster. */
+    @Test
+    void serfEventDeployAndSerfQueryInAMixedCluster() throws Exception {
+        cluster = RumorCluster.builder(tmp.resolve("agents"))
+                .pluginJar(RumorCluster.packagedPluginJar("rumor-plugin-chef"))
+                .build();
+        FakeChefClient web = new FakeChefClient(tmp.resolve("chef-web1"));
+        FakeChefClient db = new FakeChefClient(tmp.resolve("chef-db1"));
+        RumorCluster.Node web1 = cluster.start("web1", n -> n.tag("role", "web").handler(deployHandler(web)));
+        cluster.start("db1", n -> n.tag("role", "db").handler(deployHandler(db)));
+        serf = SerfAgent.builder("serf-1", tmp.resolve("serf")).join(web1.gossipAddress()).start();
+        cluster.awaitStatus("serf-1", "alive", WAIT);
+
+        CliResult ev = serf.cli("event", "deploy");
+        assertTrue(ev.ok(), ev.output());
+        dev.rumor.testing.Eventually.await(WAIT, () -> web.runs().size() == 1 && web.runs().get(0).end() > 0,
+                () -> "web1 runs: " + web.runs());
+
+        Map<String, Map<String, Object>> status = new LinkedHashMap<>();
+        dev.rumor.testing.Eventually.await(WAIT, () -> {
+            CliResult q = serf.cli("query", "-timeout=5s", "chef-status");
+            status.clear();
+            status.putAll(parseResponses(q.output()));
+            return status.keySet().equals(java.util.Set.of("web1", "db1"))
+                    && "idle".equals(status.get("web1").get("state"));
+        }, () -> "serf query chef-status: " + status);
+        Map<String, Object> last = asMap(status.get("web1").get("last_run"));
+        assertEquals(true, last.get("success"), last.toString());
+        assertEquals("deploy", last.get("event"));
+        assertNull(status.get("db1").get("last_run"));
+        assertFalse(Files.exists(db.record()), "the stand-in never ran on db1");
+        assertEquals(1, web.runs().size());
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------
 
     /** The README's handler, with the stand-in as chef-client and no splay. */
@@ -128,8 +167,13 @@ class ChefClusterIT {
         if (!q.ok()) {
             throw new AssertionError(q.output());
         }
+        return parseResponses(q.output());
+    }
+
+    /** "Response from 'NODE': {JSON}" lines of {@code rumor query} or {@code serf query}. */
+    private static Map<String, Map<String, Object>> parseResponses(String output) {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-        Matcher m = RESPONSE.matcher(q.output());
+        Matcher m = RESPONSE.matcher(output);
         while (m.find()) {
             out.put(m.group(1), asMap(Json.parse(m.group(2))));
         }
