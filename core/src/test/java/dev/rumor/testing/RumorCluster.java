@@ -96,27 +96,13 @@ public final class RumorCluster implements AutoCloseable {
         configure.accept(spec);
         Path home = Files.createDirectories(workDir.resolve(name + "-" + nodes.size()));
         Path plugins = Files.createDirectories(home.resolve("plugins"));
-        Path data = Files.createDirectories(home.resolve("data"));
+        Files.createDirectories(home.resolve("data"));
         for (Path jar : pluginJars) {
             Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
-        Map<String, Object> cfg = new LinkedHashMap<>();
-        cfg.put("node_name", name);
-        cfg.put("bind", "127.0.0.1:0");
-        cfg.put("rpc_addr", "127.0.0.1:0");
-        cfg.put("profile", profile);
-        cfg.put("plugins_dir", plugins.toString());
-        cfg.put("data_dir", data.toString());
-        cfg.put("tags", spec.tags);
-        if (!spec.handlers.isEmpty()) {
-            cfg.put("handlers", spec.handlers);
-        }
-        cfg.putAll(spec.extra);
-        Path file = home.resolve("agent.json");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), cfg);
-        AgentConfig merged = ConfigMerge.mergeAll(List.of(AgentConfig.defaults(), ConfigLoader.loadFile(file)));
+        AgentConfig merged = writeConfig(name, home, spec);
         Agent agent = Agent.start(AgentSettings.from(merged, home));
-        Node node = new Node(name, home, agent);
+        Node node = new Node(this, name, home, agent);
         Node seed = running().stream().findFirst().orElse(null);
         nodes.add(node);
         if (seed != null) {
@@ -126,6 +112,29 @@ public final class RumorCluster implements AutoCloseable {
                     () -> name + " joining " + seed.name + ": " + node.view() + " / " + seed.view());
         }
         return node;
+    }
+
+    /** Writes {@code <home>/agent.json} for this node and loads it as the agent would: defaults, then the file. */
+    private AgentConfig writeConfig(String name, Path home, NodeSpec spec) throws IOException {
+        Map<String, Object> cfg = new LinkedHashMap<>();
+        cfg.put("node_name", name);
+        cfg.put("bind", "127.0.0.1:0");
+        cfg.put("rpc_addr", "127.0.0.1:0");
+        cfg.put("profile", profile);
+        cfg.put("plugins_dir", home.resolve("plugins").toString());
+        cfg.put("data_dir", home.resolve("data").toString());
+        cfg.put("tags", spec.tags);
+        if (!spec.handlers.isEmpty()) {
+            cfg.put("handlers", spec.handlers);
+        }
+        cfg.putAll(spec.extra);
+        Path file = home.resolve("agent.json");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), cfg);
+        try {
+            return ConfigMerge.mergeAll(List.of(AgentConfig.defaults(), ConfigLoader.loadFile(file)));
+        } catch (dev.rumor.agent.config.ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** The most recently started node with this name, or null. */
@@ -212,12 +221,14 @@ public final class RumorCluster implements AutoCloseable {
 
     /** One in-process agent. */
     public static final class Node {
+        private final RumorCluster cluster;
         private final String name;
         private final Path home;
         private final Agent agent;
         private volatile boolean running = true;
 
-        private Node(String name, Path home, Agent agent) {
+        private Node(RumorCluster cluster, String name, Path home, Agent agent) {
+            this.cluster = cluster;
             this.name = name;
             this.home = home;
             this.agent = agent;
@@ -275,6 +286,19 @@ public final class RumorCluster implements AutoCloseable {
         /** Replaces this agent's tags and waits for the broadcast. */
         public void setTags(Map<String, String> tags) throws Exception {
             agent.setTags(tags);
+        }
+
+        /**
+         * Rewrites this agent's config file from a new spec (tags, handlers, other keys; name, ports and
+         * directories stay) and reloads it as SIGHUP does ({@link Agent#reload}).
+         *
+         * @return the agent's reload report (what changed, or why the old config was kept)
+         */
+        public List<String> reload(Consumer<NodeSpec> configure) throws IOException {
+            NodeSpec next = new NodeSpec();
+            configure.accept(next);
+            AgentConfig merged = cluster.writeConfig(name, home, next);
+            return agent.reload(merged, home);
         }
 
         /** {@code rumor COMMAND -rpc-addr=THIS ARGS...} in this JVM. */
