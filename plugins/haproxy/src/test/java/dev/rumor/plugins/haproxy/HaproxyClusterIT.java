@@ -37,9 +37,11 @@ class HaproxyClusterIT {
     private HaproxyProcess haproxy;
     private RumorCluster cluster;
     private final Map<String, WebServer> web = new LinkedHashMap<>();
+    private StderrTee stderr;
 
     @BeforeEach
     void setUp() throws Exception {
+        stderr = StderrTee.install();
         haproxy = new HaproxyProcess(Files.createDirectories(tmp.resolve("haproxy")));
         for (String name : List.of("web-1", "web-2", "web-3", "web-4")) {
             web.put(name, new WebServer(name));
@@ -56,12 +58,13 @@ class HaproxyClusterIT {
         }
         web.values().forEach(WebServer::close);
         haproxy.close();
+        stderr.close();
     }
 
     @Test
     void backendFollowsTheCluster() throws Exception {
         haproxy.start();
-        cluster.start("lb", n -> n.tag("role", "lb").handler(lbHandler()));
+        RumorCluster.Node lb = cluster.start("lb", n -> n.tag("role", "lb").handler(lbHandler(Map.of())));
         for (String name : List.of("web-1", "web-2", "web-3")) {
             startWeb(name);
         }
@@ -138,20 +141,84 @@ class HaproxyClusterIT {
         awaitServers("web-3", "web-4");
         awaitResponders(Set.of("web-3", "web-4"));
         assertConfigServers("web-3", "web-4");
+
+        // The lb agent reloads (as on SIGHUP) with an option HAProxy rejects: `haproxy -c` refuses the new
+        // file, so the old one stays, the error is logged, and traffic keeps flowing to the same servers.
+        String goodConfig = Files.readString(haproxy.config);
+        int reloadsBefore = haproxy.reloads();
+        List<String> report = lb.reload(n -> n.tag("role", "lb")
+                .handler(lbHandler(Map.of("check", true, "check_options", "inter banana"))));
+        assertTrue(report.stream().anyMatch(l -> l.startsWith("handlers:")), "handler re-created: " + report);
+        Eventually.await(WAIT, "the validation failure is logged", () -> stderr.text().contains("failed validation"));
+        assertTrue(stderr.text().contains("rumor.handler.lb"), "logged by the handler instance: " + stderr.text());
+        assertEquals(goodConfig, Files.readString(haproxy.config), "the old config stays");
+        assertEquals(reloadsBefore, haproxy.reloads(), "HAProxy was not reloaded with a bad config");
+        assertEquals(Set.of("web-3", "web-4"), haproxy.servers());
+        assertOnlyFrom(Set.of("web-3", "web-4"), 4);
+
+        // Fixed: the servers now get health checks, which the runtime API cannot add to existing servers,
+        // so the handler writes the file and reloads HAProxy through the master socket.
+        lb.reload(n -> n.tag("role", "lb").handler(lbHandler(Map.of("check", true, "check_options", "inter 1s"))));
+        Eventually.await(WAIT, "HAProxy reloaded with checks", () -> haproxy.reloads() > reloadsBefore
+                && haproxy.workers() == 1 && Files.readString(haproxy.config).contains("check inter 1s"));
+        assertConfigServers("web-3", "web-4");
+        awaitServers("web-3", "web-4");
+        awaitResponders(Set.of("web-3", "web-4"));
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
+
+    /**
+     * Copies what is written to {@code System.err} (where slf4j-simple, looking the stream up on every write,
+     * sends the agents' and handlers' log lines) while still passing it on.
+     */
+    private static final class StderrTee extends java.io.OutputStream {
+        private final java.io.PrintStream original;
+        private final java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
+
+        private StderrTee(java.io.PrintStream original) {
+            this.original = original;
+        }
+
+        static StderrTee install() {
+            StderrTee tee = new StderrTee(System.err);
+            System.setErr(new java.io.PrintStream(tee, true, java.nio.charset.StandardCharsets.UTF_8));
+            return tee;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            copy.write(b);
+            original.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            copy.write(b, off, len);
+            original.write(b, off, len);
+        }
+
+        synchronized String text() {
+            return copy.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() {
+            System.setErr(original);
+        }
+    }
 
     private void startWeb(String name) throws Exception {
         cluster.start(name, n -> n.tag("role", "web").tag("port", Integer.toString(web.get(name).port())));
     }
 
     /** The handler instance on the load balancer, as an operator writes it under {@code handlers}. */
-    private Map<String, Object> lbHandler() {
+    private Map<String, Object> lbHandler(Map<String, Object> backendExtra) {
         Map<String, Object> backend = new LinkedHashMap<>();
         backend.put("name", "web");
         backend.put("selector", Map.of("role", "web"));
         backend.put("port_tag", "port");
+        backend.putAll(backendExtra);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("backends", List.of(backend));
         config.put("runtime_socket", haproxy.adminSocket.toString());
