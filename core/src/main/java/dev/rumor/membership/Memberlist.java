@@ -55,7 +55,7 @@ public final class Memberlist implements AutoCloseable {
     private volatile boolean shutdown;
 
     private Memberlist(MembershipConfig config, Transport transport, Scheduler scheduler, Delegates delegates,
-                       WireFormat wire, boolean encrypted) {
+                       WireFormat wire, int encryptionOverhead) {
         this.config = config;
         this.transport = transport;
         this.scheduler = scheduler;
@@ -73,7 +73,7 @@ public final class Memberlist implements AutoCloseable {
                 (node, msg, finished) -> broadcasts.queue(new Broadcast(node, wire.encode(msg), finished)),
                 this.delegates);
         holder[0] = state;
-        this.messenger = new Messenger(config, transport, wire, broadcasts, this.delegates.messages(), stats, encrypted);
+        this.messenger = new Messenger(config, transport, wire, broadcasts, this.delegates.messages(), stats, encryptionOverhead);
         this.acks = new AckHandlers(scheduler);
         this.prober = new Prober(config, state, messenger, transport, acks, awareness, this.delegates.ping(),
                 scheduler, stats, self);
@@ -93,7 +93,8 @@ public final class Memberlist implements AutoCloseable {
 
     static Memberlist create(MembershipConfig config, Transport transport, Scheduler scheduler, Delegates delegates,
                              WireFormat wire) {
-        Memberlist m = new Memberlist(config, transport, scheduler, delegates, wire, false);
+        Memberlist m = new Memberlist(config, transport, scheduler, delegates, wire,
+                wire instanceof CodecWireFormat c ? c.encryptionOverhead() : 0);
         m.start();
         return m;
     }

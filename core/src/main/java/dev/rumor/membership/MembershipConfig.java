@@ -1,5 +1,6 @@
 package dev.rumor.membership;
 
+import dev.rumor.security.Keyring;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -43,6 +44,8 @@ import java.util.Objects;
  * @param gossipToTheDeadTime     keep gossiping to a dead node this long so it can learn it was declared
  *                                dead and refute; dead nodes are forgotten after it
  * @param compression             LZW-compress packets (when smaller) and streams (always)
+ * @param keyring                 AES-GCM keys for packets and streams; null = no encryption. Shared and
+ *                                mutable (key rotation), so it is held by reference
  * @param handoffQueueDepth       max queued alive/suspect/dead/user messages waiting to be handled
  * @param udpBufferSize           byte budget of one packet including piggybacked gossip
  * @param deadNodeReclaimTime     a dead node's name may be reused by another address after this; zero = never
@@ -69,6 +72,7 @@ public record MembershipConfig(
         Duration gossipInterval,
         Duration gossipToTheDeadTime,
         boolean compression,
+        Keyring keyring,
         int handoffQueueDepth,
         int udpBufferSize,
         Duration deadNodeReclaimTime,
@@ -108,7 +112,7 @@ public record MembershipConfig(
                 Duration.ofSeconds(10), 3, 4, 4, 6,
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(500),
                 false, 8, 3, Duration.ofMillis(200), Duration.ofSeconds(30),
-                true, 1024, 1400, Duration.ZERO, null);
+                true, null, 1024, 1400, Duration.ZERO, null);
     }
 
     /**
@@ -181,6 +185,7 @@ public record MembershipConfig(
         private Duration gossipInterval;
         private Duration gossipToTheDeadTime;
         private boolean compression;
+        private Keyring keyring;
         private int handoffQueueDepth;
         private int udpBufferSize;
         private Duration deadNodeReclaimTime;
@@ -210,6 +215,7 @@ public record MembershipConfig(
             gossipInterval = c.gossipInterval;
             gossipToTheDeadTime = c.gossipToTheDeadTime;
             compression = c.compression;
+            keyring = c.keyring;
             handoffQueueDepth = c.handoffQueueDepth;
             udpBufferSize = c.udpBufferSize;
             deadNodeReclaimTime = c.deadNodeReclaimTime;
@@ -235,6 +241,7 @@ public record MembershipConfig(
         public Builder gossipInterval(Duration v) { gossipInterval = v; return this; }
         public Builder gossipToTheDeadTime(Duration v) { gossipToTheDeadTime = v; return this; }
         public Builder compression(boolean v) { compression = v; return this; }
+        public Builder keyring(Keyring v) { keyring = v; return this; }
         public Builder handoffQueueDepth(int v) { handoffQueueDepth = v; return this; }
         public Builder udpBufferSize(int v) { udpBufferSize = v; return this; }
         public Builder deadNodeReclaimTime(Duration v) { deadNodeReclaimTime = v; return this; }
@@ -245,7 +252,7 @@ public record MembershipConfig(
                     protocolMin, protocolMax, protocolCur, delegateMin, delegateMax, delegateCur,
                     tcpTimeout, indirectChecks, retransmitMult, suspicionMult, suspicionMaxTimeoutMult,
                     pushPullInterval, probeInterval, probeTimeout, disableTcpPings, awarenessMaxMultiplier,
-                    gossipNodes, gossipInterval, gossipToTheDeadTime, compression, handoffQueueDepth,
+                    gossipNodes, gossipInterval, gossipToTheDeadTime, compression, keyring, handoffQueueDepth,
                     udpBufferSize, deadNodeReclaimTime, randomSeed);
         }
     }

@@ -1,5 +1,6 @@
 package dev.rumor.membership;
 
+import dev.rumor.membership.wire.Compound;
 import dev.rumor.membership.wire.Message;
 import dev.rumor.transport.Transport;
 import java.io.IOException;
@@ -24,8 +25,6 @@ final class Messenger {
     static final int COMPOUND_OVERHEAD = 2;
     /** Type byte in front of a delegate message (memberlist {@code userMsgOverhead}). */
     static final int USER_MSG_OVERHEAD = 1;
-    /** AES-GCM version 1 overhead: version byte + 12-byte nonce + 16-byte tag. */
-    static final int ENCRYPT_OVERHEAD = 29;
 
     private final MembershipConfig config;
     private final Transport transport;
@@ -33,17 +32,17 @@ final class Messenger {
     private final TransmitLimitedQueue queue;
     private final MessageDelegate userMessages;
     private final MembershipStats stats;
-    private final boolean encrypted;
+    private final int encryptionOverhead;
 
     Messenger(MembershipConfig config, Transport transport, WireFormat wire, TransmitLimitedQueue queue,
-              MessageDelegate userMessages, MembershipStats stats, boolean encrypted) {
+              MessageDelegate userMessages, MembershipStats stats, int encryptionOverhead) {
         this.config = config;
         this.transport = transport;
         this.wire = wire;
         this.queue = queue;
         this.userMessages = userMessages;
         this.stats = stats;
-        this.encrypted = encrypted;
+        this.encryptionOverhead = encryptionOverhead;
     }
 
     WireFormat wire() {
@@ -52,8 +51,7 @@ final class Messenger {
 
     /** Bytes available for messages in one gossip packet. */
     int gossipBudget() {
-        int avail = config.udpBufferSize() - COMPOUND_HEADER_OVERHEAD;
-        return encrypted ? avail - ENCRYPT_OVERHEAD : avail;
+        return config.udpBufferSize() - COMPOUND_HEADER_OVERHEAD - encryptionOverhead;
     }
 
     /**
@@ -85,10 +83,7 @@ final class Messenger {
      */
     long send(InetSocketAddress to, Message m) {
         byte[] msg = wire.encode(m);
-        int avail = config.udpBufferSize() - msg.length - COMPOUND_HEADER_OVERHEAD;
-        if (encrypted) {
-            avail -= ENCRYPT_OVERHEAD;
-        }
+        int avail = config.udpBufferSize() - msg.length - COMPOUND_HEADER_OVERHEAD - encryptionOverhead;
         List<byte[]> extra = getBroadcasts(COMPOUND_OVERHEAD, avail);
         if (extra.isEmpty()) {
             return sendRaw(to, List.of(msg), false);
@@ -106,15 +101,19 @@ final class Messenger {
      * @return the send time, or -1 if the transport failed
      */
     long sendRaw(InetSocketAddress to, List<byte[]> msgs, boolean crc) {
-        byte[] packet = wire.encodePacket(msgs, crc);
-        try {
-            long t = transport.sendPacket(to, packet);
-            stats.packetsSent.incrementAndGet();
-            return t;
-        } catch (IOException | RuntimeException e) {
-            stats.sendErrors.incrementAndGet();
-            LOG.debug("Failed to send packet to {}: {}", to, e.toString());
-            return -1;
+        // memberlist 0.2.2 misparses compounds of 128+ parts, so many tiny messages go in several datagrams.
+        long t = -1;
+        for (int i = 0; i < msgs.size(); i += Compound.MAX_PARTS) {
+            byte[] packet = wire.encodePacket(msgs.subList(i, Math.min(msgs.size(), i + Compound.MAX_PARTS)), crc);
+            try {
+                t = transport.sendPacket(to, packet);
+                stats.packetsSent.incrementAndGet();
+            } catch (IOException | RuntimeException e) {
+                stats.sendErrors.incrementAndGet();
+                LOG.debug("Failed to send packet to {}: {}", to, e.toString());
+                return -1;
+            }
         }
+        return t;
     }
 }

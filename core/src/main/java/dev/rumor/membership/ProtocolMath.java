@@ -61,19 +61,23 @@ public final class ProtocolMath {
     }
 
     /**
-     * Upper bound on how long after a node's crash every healthy peer declares it dead, on a healthy
-     * network: the time until some peer probes it (at most one full shuffled round of {@code n - 1}
-     * probes, each at most {@code probeInterval × awarenessMax} when health is degraded but here the
-     * nominal interval), plus the maximum suspicion timeout, plus the time the dead broadcast needs to
-     * reach everyone (each node gossips every {@code gossipInterval}; we allow the retransmit limit's
-     * worth of rounds). Used by the simulation tests to assert the detection bound.
+     * Longest time, on a healthy network, until a crashed member is first suspected by some peer: every
+     * peer probes round-robin through a list reshuffled each round, so a given peer reaches any member
+     * within two rounds of {@code n − 1} probes; add the failed round itself (one probe interval).
      */
-    public static Duration failureDetectionBound(MembershipConfig c, int n) {
-        Duration firstProbe = c.probeInterval().multipliedBy(n);
-        Duration min = suspicionTimeout(c.suspicionMult(), n, c.probeInterval());
-        Duration max = min.multipliedBy(c.suspicionMaxTimeoutMult());
-        Duration dissemination = c.gossipInterval().multipliedBy(retransmitLimit(c.retransmitMult(), n));
-        return firstProbe.plus(c.probeInterval()).plus(max).plus(dissemination);
+    public static Duration firstSuspicionBound(MembershipConfig c, int n) {
+        return c.probeInterval().multipliedBy(2L * (n - 1) + 1);
+    }
+
+    /**
+     * Longest time from the first suspicion of a crashed member until every peer declares it dead:
+     * the maximum Lifeguard suspicion timeout (no confirmations; confirmations only shorten it) for the
+     * peer that suspected first, plus the time its dead broadcast takes to reach everyone, allowed as one
+     * gossip interval per retransmission (a broadcast is dropped after that many sends anyway).
+     */
+    public static Duration suspicionToDeadBound(MembershipConfig c, int n) {
+        Duration max = suspicionTimeout(c.suspicionMult(), n, c.probeInterval()).multipliedBy(c.suspicionMaxTimeoutMult());
+        return max.plus(c.gossipInterval().multipliedBy(retransmitLimit(c.retransmitMult(), n)));
     }
 
     private static double log2(double x) {

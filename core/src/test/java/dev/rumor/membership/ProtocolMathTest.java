@@ -65,4 +65,14 @@ class ProtocolMathTest {
         assertEquals(Duration.ofMillis(expectedMs),
                 ProtocolMath.suspicionTimeoutAfter(n, k, Duration.ofSeconds(2), Duration.ofSeconds(30)));
     }
+
+    @org.junit.jupiter.api.Test
+    void detectionBoundsForTheLanProfile() {
+        MembershipConfig lan = MembershipConfig.lan("x");
+        // 100 nodes: first suspicion within 2 × 99 + 1 probes; then max suspicion 6 × 8 s plus 12 × 200 ms.
+        assertEquals(Duration.ofSeconds(199), ProtocolMath.firstSuspicionBound(lan, 100));
+        assertEquals(Duration.ofMillis(48_000 + 2_400), ProtocolMath.suspicionToDeadBound(lan, 100));
+        // 5 nodes: min 4 s, max 24 s, retransmit limit 4 × 1.
+        assertEquals(Duration.ofMillis(24_000 + 800), ProtocolMath.suspicionToDeadBound(lan, 5));
+    }
 }
