@@ -34,8 +34,6 @@ import java.util.Objects;
  * @param userEventSizeLimit  name + payload limit of a user event (serf agent default); 512
  * @param enableNameConflictResolution vote and quit when another node claims our name; true
  * @param coordinates         Vivaldi configuration, or null to disable coordinates
- * @param keyring             the gossip keyring the key-management queries act on (the same object the
- *                            membership layer encrypts with), or null when encryption is off
  * @param keyringFile         where to persist the keyring after a key change, or null
  * @param rejoinAfterLeave    a snapshot's {@code leave} does not prevent re-joining (agent {@code -rejoin})
  * @param randomSeed          seed of the serf layer's random choices (query IDs, relays, reconnects); null = random
@@ -63,7 +61,6 @@ public record ClusterConfig(
         int userEventSizeLimit,
         boolean enableNameConflictResolution,
         CoordinateConfig coordinates,
-        Keyring keyring,
         Path keyringFile,
         boolean rejoinAfterLeave,
         Long randomSeed) {
@@ -93,7 +90,7 @@ public record ClusterConfig(
         return new ClusterConfig(membership, Map.of(), 5, Duration.ofSeconds(5), Duration.ofSeconds(1),
                 Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofHours(24), Duration.ofHours(24),
                 Duration.ofMinutes(5), Duration.ofSeconds(30), 128, 4096, 0, 512, 512, 16, 1024, 1024, 512, true,
-                CoordinateConfig.defaults(), null, null, false, null);
+                CoordinateConfig.defaults(), null, false, null);
     }
 
     public String nodeName() {
@@ -105,15 +102,24 @@ public record ClusterConfig(
                 reconnectInterval, reconnectTimeout, tombstoneTimeout, recentIntentTimeout, queueCheckInterval,
                 queueDepthWarning, maxQueueDepth, minQueueDepth, eventBuffer, queryBuffer, queryTimeoutMult,
                 querySizeLimit, queryResponseSizeLimit, userEventSizeLimit, enableNameConflictResolution, coordinates,
-                keyring, keyringFile, rejoinAfterLeave, randomSeed);
+                keyringFile, rejoinAfterLeave, randomSeed);
     }
 
+    /**
+     * The gossip keyring the key-management queries act on: the membership layer's own, so an installed
+     * key is used for decryption at once. Null when encryption is off.
+     */
+    public Keyring keyring() {
+        return membership.keyring();
+    }
+
+    /** Sets the keyring on the membership profile, and where to persist it after key changes. */
     public ClusterConfig withKeyring(Keyring k, Path file) {
-        return new ClusterConfig(membership, tags, protocolVersion, broadcastTimeout, leavePropagateDelay, reapInterval,
+        return new ClusterConfig(membership.toBuilder().keyring(k).build(), tags, protocolVersion, broadcastTimeout, leavePropagateDelay, reapInterval,
                 reconnectInterval, reconnectTimeout, tombstoneTimeout, recentIntentTimeout, queueCheckInterval,
                 queueDepthWarning, maxQueueDepth, minQueueDepth, eventBuffer, queryBuffer, queryTimeoutMult,
                 querySizeLimit, queryResponseSizeLimit, userEventSizeLimit, enableNameConflictResolution, coordinates,
-                k, file, rejoinAfterLeave, randomSeed);
+                file, rejoinAfterLeave, randomSeed);
     }
 
     public ClusterConfig withRandomSeed(Long seed) {
@@ -121,7 +127,7 @@ public record ClusterConfig(
                 reconnectInterval, reconnectTimeout, tombstoneTimeout, recentIntentTimeout, queueCheckInterval,
                 queueDepthWarning, maxQueueDepth, minQueueDepth, eventBuffer, queryBuffer, queryTimeoutMult,
                 querySizeLimit, queryResponseSizeLimit, userEventSizeLimit, enableNameConflictResolution, coordinates,
-                keyring, keyringFile, rejoinAfterLeave, seed);
+                keyringFile, rejoinAfterLeave, seed);
     }
 
     public ClusterConfig withTimings(Duration reapInterval, Duration reconnectInterval, Duration reconnectTimeout,
@@ -130,6 +136,6 @@ public record ClusterConfig(
                 reconnectInterval, reconnectTimeout, tombstoneTimeout, recentIntentTimeout, queueCheckInterval,
                 queueDepthWarning, maxQueueDepth, minQueueDepth, eventBuffer, queryBuffer, queryTimeoutMult,
                 querySizeLimit, queryResponseSizeLimit, userEventSizeLimit, enableNameConflictResolution, coordinates,
-                keyring, keyringFile, rejoinAfterLeave, randomSeed);
+                keyringFile, rejoinAfterLeave, randomSeed);
     }
 }
