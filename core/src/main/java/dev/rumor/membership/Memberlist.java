@@ -385,6 +385,7 @@ public final class Memberlist implements AutoCloseable {
 
     /** Thrown (via the join future) when no address could be joined. */
     public static final class JoinException extends Exception {
+        private static final long serialVersionUID = 1L;
         private final List<String> errors;
 
         JoinException(List<String> errors) {
