@@ -74,6 +74,19 @@ class SerfScenarioTest {
     }
 
     @Test
+    void aRestartedFailedNodeIsReconnectedByItsPeers() {
+        start(3, 12, c -> c.withTimings(Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofHours(24),
+                Duration.ofHours(24)));
+        sim.nodes.get("n2").shutdown();
+        assertTrue(sim.runUntil(() -> everywhere("n2", MemberStatus.FAILED, "n2"), Duration.ofSeconds(60)));
+        // restart at the same address, without joining anyone: only the peers' reconnect can bring it back
+        sim.nodes.remove("n2");
+        Cluster again = sim.add("n2", Map.of("i", "2"));
+        assertTrue(sim.runUntil(() -> everywhere("n2", MemberStatus.ALIVE, null)
+                && again.members().size() == 3, Duration.ofSeconds(60)), "reconnected");
+    }
+
+    @Test
     void aLeaveIntentAboutALiveNodeIsRefuted() {
         start(3, 3, c -> c);
         sim.await(sim.nodes.get("n0").forceLeave("n2", false), Duration.ofSeconds(10));
