@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * someone else claims our name, ask the cluster with {@code _serf_conflict} who it believes owns the name,
  * and quit if fewer than a majority of the answers name our address.
  *
- * <p>Thread contract: protocol thread.
+ * <p>Thread contract: protocol thread (the query completes on it too).
  */
 final class ConflictResolver {
     private static final Logger LOG = LoggerFactory.getLogger(ConflictResolver.class);
@@ -30,6 +30,8 @@ final class ConflictResolver {
     private final Supplier<Node> local;
     private final QueryStarter query;
     private final Runnable quit;
+    /** One vote at a time: memberlist reports the conflict for every alive message it sees meanwhile. */
+    private boolean resolving;
 
     ConflictResolver(String self, boolean enabled, Supplier<Node> local, QueryStarter query, Runnable quit) {
         this.self = self;
@@ -47,7 +49,7 @@ final class ConflictResolver {
         }
         LOG.error("Node name conflicts with another node at {}. Names must be unique! (Resolution enabled: {})",
                 other.address(), enabled);
-        if (!enabled) {
+        if (!enabled || resolving) {
             return;
         }
         Node me = local.get();
@@ -58,7 +60,11 @@ final class ConflictResolver {
             LOG.error("Failed to start name resolution query: {}", e.getMessage());
             return;
         }
-        resp.done().thenAccept(q -> decide(q.responses(), me));
+        resolving = true;
+        resp.done().thenAccept(q -> {
+            resolving = false;
+            decide(q.responses(), me);
+        });
     }
 
     /** @return true if we keep the name */
