@@ -115,6 +115,34 @@ class SerfScenarioTest {
     }
 
     @Test
+    void aRestartRestoredFromASnapshotDoesNotReplayWhatItAlreadySaw() {
+        start(3, 13, c -> c);
+        sim.await(sim.nodes.get("n0").userEvent("seen-before", null, false), Duration.ofSeconds(1));
+        assertTrue(sim.runUntil(() -> sim.events.get("n2").stream().anyMatch(e -> e instanceof ClusterEvent.UserEvent),
+                Duration.ofSeconds(10)));
+        ClusterEvent.UserEvent seen = (ClusterEvent.UserEvent) sim.events.get("n2").stream()
+                .filter(e -> e instanceof ClusterEvent.UserEvent).findFirst().orElseThrow();
+        // n2 crashes; its snapshot recorded the event clock
+        SnapshotState snap = new SnapshotState(false);
+        snap.apply("event-clock: " + seen.ltime());
+        snap.apply("clock: 3");
+        sim.nodes.get("n2").shutdown();
+        sim.time.runFor(Duration.ofSeconds(1));
+        sim.nodes.remove("n2");
+        Cluster again = sim.add("n2", Map.of());
+        sim.await(again.restore(snap), Duration.ofSeconds(1));
+        assertTrue(Long.parseLong(again.stats().get("member_time")) >= 4, "clock restored");
+        sim.await(again.join(List.of(sim.network.address("n0")), false), Duration.ofSeconds(10));  // with replay
+        sim.await(sim.nodes.get("n1").userEvent("after-restart", null, false), Duration.ofSeconds(1));
+        assertTrue(sim.runUntil(() -> sim.events.get("n2").stream()
+                .anyMatch(e -> e instanceof ClusterEvent.UserEvent u && u.name().equals("after-restart")),
+                Duration.ofSeconds(10)));
+        assertEquals(0, sim.events.get("n2").stream()  // the restarted node's own event log
+                .filter(e -> e instanceof ClusterEvent.UserEvent u && u.name().equals("seen-before")).count(),
+                "not delivered a second time despite the replaying join");
+    }
+
+    @Test
     void pingQueryIsAckedByEveryNodeAndNeverReachesHandlers() {
         start(4, 5, c -> c);
         QueryResponses r = sim.await(sim.nodes.get("n0").query(InternalQueries.PING, null,
