@@ -77,7 +77,10 @@ public final class Cluster implements AutoCloseable {
         this.userEvents = new UserEvents(new LamportClock(), new UserEventBuffer(config.eventBuffer()), internal);
         this.queries = new Queries(config, new LamportClock(), new QueryBuffer(config.queryBuffer()), scheduler, random,
                 (to, msg) -> memberlist.sendTo(to, msg), () -> table.snapshot().values(), () -> tags, internal,
-                raw -> broadcasts.queries.queue(SerfBroadcasts.unique(raw, null)));
+                raw -> {
+                    broadcasts.queries.queue(SerfBroadcasts.unique(raw, null));
+                    memberlist.gossipSoon();
+                });
         this.coordClient = config.coordinates() == null ? null : new CoordinateClient(config.coordinates());
         table.onErase(name -> {
             if (coordClient != null) {
@@ -279,6 +282,7 @@ public final class Cluster implements AutoCloseable {
     private CompletableFuture<Void> broadcastAndWait(SerfMessage msg, String timeoutMessage) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         broadcasts.intents.queue(SerfBroadcasts.unique(SerfCodec.encode(msg), () -> f.complete(null)));
+        memberlist.gossipSoon();
         Scheduler.Cancellable t = scheduler.schedule(config.broadcastTimeout(),
                 () -> f.completeExceptionally(new TimeoutException(timeoutMessage)));
         f.whenComplete((v, e) -> t.cancel());
@@ -295,6 +299,7 @@ public final class Cluster implements AutoCloseable {
         return onProtocolThread(() -> {
             byte[] raw = userEvents.send(name, copy, coalesce, config.userEventSizeLimit());
             broadcasts.events.queue(SerfBroadcasts.unique(raw, null));
+            memberlist.gossipSoon();
             return null;
         });
     }
@@ -460,6 +465,7 @@ public final class Cluster implements AutoCloseable {
         clock.witness(ltime);
         table.joinIntent(msg);
         broadcasts.intents.queue(SerfBroadcasts.unique(SerfCodec.encode(msg), null));
+        memberlist.gossipSoon();
     }
 
     private void reconnect() {
@@ -503,18 +509,22 @@ public final class Cluster implements AutoCloseable {
                 broadcastJoin(clock.time());
             } else if (r == MemberTable.LeaveResult.APPLIED) {
                 broadcasts.intents.queue(SerfBroadcasts.unique(buf.clone(), null));
+                memberlist.gossipSoon();
             }
         } else if (m instanceof SerfMessage.Join j) {
             if (table.joinIntent(j)) {
                 broadcasts.intents.queue(SerfBroadcasts.unique(buf.clone(), null));
+                memberlist.gossipSoon();
             }
         } else if (m instanceof SerfMessage.UserEvent e) {
             if (userEvents.receive(e)) {
                 broadcasts.events.queue(SerfBroadcasts.unique(buf.clone(), null));
+                memberlist.gossipSoon();
             }
         } else if (m instanceof SerfMessage.Query q) {
             if (queries.receive(q)) {
                 broadcasts.queries.queue(SerfBroadcasts.unique(buf.clone(), null));
+                memberlist.gossipSoon();
             }
         } else if (m instanceof SerfMessage.QueryResponse r) {
             queries.receiveResponse(r);
