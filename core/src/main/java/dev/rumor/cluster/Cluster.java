@@ -80,7 +80,10 @@ public final class Cluster implements AutoCloseable {
         this.userEvents = new UserEvents(new LamportClock(), new UserEventBuffer(config.eventBuffer()), internal);
         this.queries = new Queries(config, new LamportClock(), new QueryBuffer(config.queryBuffer()), scheduler, random,
                 (to, msg) -> memberlist.sendTo(to, msg), () -> table.snapshot().values(), () -> tags, internal,
-                raw -> broadcasts.queries.queue(SerfBroadcasts.unique(raw, null)));
+                raw -> {
+                    broadcasts.queries.queue(SerfBroadcasts.unique(raw, null));
+                    memberlist.gossipSoon();
+                });
         this.coordClient = config.coordinates() == null ? null : new CoordinateClient(config.coordinates());
         table.onErase(name -> {
             if (coordClient != null) {
@@ -291,6 +294,7 @@ public final class Cluster implements AutoCloseable {
     private CompletableFuture<Void> broadcastAndWait(SerfMessage msg, String timeoutMessage) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         broadcasts.intents.queue(SerfBroadcasts.unique(SerfCodec.encode(msg), () -> f.complete(null)));
+        memberlist.gossipSoon();
         Scheduler.Cancellable t = scheduler.schedule(config.broadcastTimeout(),
                 () -> f.completeExceptionally(new TimeoutException(timeoutMessage)));
         f.whenComplete((v, e) -> t.cancel());
@@ -307,6 +311,7 @@ public final class Cluster implements AutoCloseable {
         return onProtocolThread(() -> {
             byte[] raw = userEvents.send(name, copy, coalesce, config.userEventSizeLimit());
             broadcasts.events.queue(SerfBroadcasts.unique(raw, null));
+            memberlist.gossipSoon();
             return null;
         });
     }
@@ -472,6 +477,7 @@ public final class Cluster implements AutoCloseable {
         clock.witness(ltime);
         table.joinIntent(msg);
         broadcasts.intents.queue(SerfBroadcasts.unique(SerfCodec.encode(msg), null));
+        memberlist.gossipSoon();
     }
 
     private void reconnect() {
@@ -515,18 +521,22 @@ public final class Cluster implements AutoCloseable {
                 broadcastJoin(clock.time());
             } else if (r == MemberTable.LeaveResult.APPLIED) {
                 broadcasts.intents.queue(SerfBroadcasts.unique(buf.clone(), null));
+                memberlist.gossipSoon();
             }
         } else if (m instanceof SerfMessage.Join j) {
             if (table.joinIntent(j)) {
                 broadcasts.intents.queue(SerfBroadcasts.unique(buf.clone(), null));
+                memberlist.gossipSoon();
             }
         } else if (m instanceof SerfMessage.UserEvent e) {
             if (userEvents.receive(e)) {
                 broadcasts.events.queue(SerfBroadcasts.unique(buf.clone(), null));
+                memberlist.gossipSoon();
             }
         } else if (m instanceof SerfMessage.Query q) {
             if (queries.receive(q)) {
                 broadcasts.queries.queue(SerfBroadcasts.unique(buf.clone(), null));
+                memberlist.gossipSoon();
             }
         } else if (m instanceof SerfMessage.QueryResponse r) {
             queries.receiveResponse(r);
