@@ -156,6 +156,29 @@ class SerfScenarioTest {
     }
 
     @Test
+    void relayedResponsesGetThroughWhenTheDirectPathIsBlocked() {
+        start(5, 14, c -> c);
+        sim.onEvent = (n, e) -> {
+            if (e instanceof ClusterEvent.QueryEvent q && q.query().name().equals("via")) {
+                q.query().respond(n.getBytes(StandardCharsets.UTF_8));
+            }
+        };
+        sim.network.block("n4", "n0");  // n4 can hear n0 (and everyone) but cannot answer n0 directly
+        QueryResponses direct = sim.await(sim.nodes.get("n0").query("via", null,
+                QueryParams.defaults().withFilterNodes(List.of("n4")).withTimeout(Duration.ofSeconds(2))),
+                Duration.ofSeconds(1));
+        sim.await(direct.done(), Duration.ofSeconds(5));
+        assertEquals(List.of(), direct.responses(), "no relay, no answer");
+        QueryResponses relayed = sim.await(sim.nodes.get("n0").query("via", null,
+                QueryParams.defaults().withFilterNodes(List.of("n4")).withRelayFactor(2).withRequestAck(true)
+                        .withTimeout(Duration.ofSeconds(2))), Duration.ofSeconds(1));
+        sim.await(relayed.done(), Duration.ofSeconds(5));
+        assertEquals(List.of(new NodeResponse("n4", "n4".getBytes(StandardCharsets.UTF_8))), relayed.responses());
+        assertEquals(java.util.Set.of("n4"), relayed.acks());
+        sim.network.heal();
+    }
+
+    @Test
     void conflictQueryAnswersWhatEachNodeKnows() throws Exception {
         start(3, 6, c -> c);
         QueryResponses r = sim.await(sim.nodes.get("n0").query(InternalQueries.CONFLICT,
