@@ -11,6 +11,7 @@ import dev.rumor.testing.Eventually;
 import dev.rumor.testing.RumorNode;
 import dev.rumor.testing.SerfAgent;
 import dev.rumor.testing.SerfMember;
+import dev.rumor.testing.WorkDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +32,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The serf layer against the real {@code serf} agent and CLI on loopback, in both directions: two serf agents
@@ -49,12 +49,14 @@ class ClusterInteropIT {
     private Path dir;
     private SerfAgent alpha;
     private SerfAgent beta;
+    private SerfAgent gamma;
+    private SerfAgent delta;
     private RumorNode rumor;
     private final List<RumorNode> extra = new ArrayList<>();
 
     @BeforeAll
-    void startCluster(@TempDir Path tmp) throws IOException {
-        dir = tmp;
+    void startCluster() throws IOException {
+        dir = WorkDir.create("cluster-interop-");
         Path handler = dir.resolve("handler.sh");
         Files.writeString(handler, """
                 #!/bin/sh
@@ -80,11 +82,12 @@ class ClusterInteropIT {
         if (rumor != null) {
             rumor.close();
         }
-        for (SerfAgent a : new SerfAgent[] {beta, alpha}) {
+        for (SerfAgent a : new SerfAgent[] {delta, gamma, beta, alpha}) {
             if (a != null) {
                 a.close();
             }
         }
+        WorkDir.delete(dir);
     }
 
     private boolean allAlive(Set<String> names) {
@@ -211,7 +214,7 @@ class ClusterInteropIT {
     @Test
     @Order(5)
     void serfQueryTagFilterSelectsOrExcludesTheRumorNode() {
-        CliResult java = alpha.cli("query", "-no-ack", "-timeout=2s", "-tag", "role=jav.*", "filt-java", "x");
+        CliResult java = alpha.cli("query", "-no-ack", "-timeout=1s", "-tag", "role=jav.*", "filt-java", "x");
         assertTrue(java.ok(), java.output());
         assertTrue(java.output().contains("Response from 'rumor': pong from rumor:filt-java"), java.output());
         assertTrue(java.output().contains("Total Responses: 1"), java.output());
@@ -224,7 +227,7 @@ class ClusterInteropIT {
         assertTrue(rumor.queries().stream().noneMatch(q -> q.name().equals("filt-db")),
                 "a query whose filter does not match is not delivered");
 
-        CliResult byName = alpha.cli("query", "-timeout=2s", "-node=rumor", "filt-node", "x");
+        CliResult byName = alpha.cli("query", "-timeout=1s", "-node=rumor", "filt-node", "x");
         assertTrue(byName.output().contains("Ack from 'rumor'"), byName.output());
         assertTrue(byName.output().contains("Total Responses: 1"), byName.output());
     }
@@ -238,8 +241,9 @@ class ClusterInteropIT {
         assertTrue(r.ok(), r.output());
         assertEquals(1, count(r.output(), "Response from 'rumor'"), r.output());
         assertTrue(r.output().contains("Total Acks: 1"), r.output());
+        // relays are drawn as in serf (3n random tries), so beta is very likely, not certain, to carry both
         Eventually.await(CONVERGE, () -> count(beta.log(), "Relaying response to addr: " + alpha.gossipAddress())
-                >= before + 2, () -> "beta relayed nothing for rumor:\n" + beta.log());
+                > before, () -> "beta relayed nothing for rumor:\n" + beta.log());
     }
 
     @Test
@@ -283,7 +287,7 @@ class ClusterInteropIT {
         assertEquals(1, q.responses().size(), "relayed duplicates are dropped");
         // alpha relays its ack and its response through beta (and through rumor itself)
         Eventually.await(CONVERGE, () -> count(beta.log(), "Relaying response to addr: " + rumor.gossipAddress())
-                >= before + 2, () -> "beta relayed nothing for alpha:\n" + beta.log());
+                > before, () -> "beta relayed nothing for alpha:\n" + beta.log());
     }
 
     private static Map<String, String> responses(QueryResponses q) {
@@ -350,6 +354,7 @@ class ClusterInteropIT {
     @Order(13)
     void gracefulLeaveOfARumorNodeShowsLeftNeverFailed() {
         RumorNode leaver = startExtra("leaver");
+        assertEquals(List.of(), leaver.userEvents(), "a joining node does not replay old user events");
         leaver.leave();
         for (SerfAgent a : List.of(alpha, beta)) {
             Eventually.await(CONVERGE, () -> a.statusOf("leaver").equals("left"), this::describe);
@@ -382,5 +387,39 @@ class ClusterInteropIT {
         Eventually.await(CONVERGE, () -> rumor.statusOf("victim") == MemberStatus.LEFT, this::describe);
         assertEquals(1, rumor.memberEvents(ClusterEvent.Type.MEMBER_FAILED, "victim"));
         assertEquals(1, rumor.memberEvents(ClusterEvent.Type.MEMBER_LEAVE, "victim"));
+    }
+
+    @Test
+    @Order(15)
+    void serfAgentJoinsThroughTheRumorNodeAndItsGracefulLeaveIsLeftOnRumor() {
+        gamma = SerfAgent.builder("gamma", dir).tag("role", "late").join(rumor.gossipAddress()).start();
+        Eventually.await(CONVERGE, () -> allAlive(Set.of("gamma")) && gamma.statusOf("rumor").equals("alive")
+                && gamma.statusOf("alpha").equals("alive"), this::describe);
+        assertEquals(Map.of("role", "late"), rumor.member("gamma").orElseThrow().tags());
+        assertEquals(1, rumor.memberEvents(ClusterEvent.Type.MEMBER_JOIN, "gamma"));
+
+        gamma.leave();
+        Eventually.await(CONVERGE, () -> rumor.statusOf("gamma") == MemberStatus.LEFT, this::describe);
+        assertEquals(0, rumor.memberEvents(ClusterEvent.Type.MEMBER_FAILED, "gamma"));
+        assertEquals(1, rumor.memberEvents(ClusterEvent.Type.MEMBER_LEAVE, "gamma"));
+    }
+
+    @Test
+    @Order(16)
+    void rumorForceLeaveWithPruneErasesAKilledSerfAgentEverywhere() {
+        delta = SerfAgent.builder("delta", dir).join(alpha.gossipAddress()).start();
+        Eventually.await(CONVERGE, () -> allAlive(Set.of("delta")), this::describe);
+        delta.kill();
+        Eventually.await(DETECT, () -> rumor.statusOf("delta") == MemberStatus.FAILED
+                && alpha.statusOf("delta").equals("failed") && beta.statusOf("delta").equals("failed"), this::describe);
+        assertEquals(1, rumor.memberEvents(ClusterEvent.Type.MEMBER_FAILED, "delta"));
+
+        RumorNode.await(rumor.cluster().forceLeave("delta", true));
+        Eventually.await(CONVERGE, () -> alpha.statusOf("delta").equals("absent")
+                && beta.statusOf("delta").equals("absent") && rumor.statusOf("delta") == null, this::describe);
+        assertEquals(1, rumor.memberEvents(ClusterEvent.Type.MEMBER_LEAVE, "delta"));
+        assertEquals(1, rumor.memberEvents(ClusterEvent.Type.MEMBER_REAP, "delta"));
+        assertTrue(alpha.log().contains("EventMemberReap (forced): delta") || alpha.log().contains("EventMemberReap: delta"),
+                alpha.log());
     }
 }

@@ -11,6 +11,7 @@ import dev.rumor.testing.Eventually;
 import dev.rumor.testing.RumorNode;
 import dev.rumor.testing.SerfAgent;
 import dev.rumor.testing.SerfMember;
+import dev.rumor.testing.WorkDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Gossip key rotation on a mixed encrypted cluster (two real serf agents and a Rumor node): first driven by
@@ -43,6 +43,7 @@ class KeyRotationIT {
     private static final String K2 = newKey();
     private static final String K3 = newKey();
 
+    private Path dir;
     private SerfAgent alpha;
     private SerfAgent beta;
     private RumorNode rumor;
@@ -57,7 +58,8 @@ class KeyRotationIT {
     }
 
     @BeforeAll
-    void startCluster(@TempDir Path dir) throws Exception {
+    void startCluster() throws Exception {
+        dir = WorkDir.create("key-rotation-");
         alpha = SerfAgent.builder("alpha", dir).encrypt(K1).logLevel("info").start();
         beta = SerfAgent.builder("beta", dir).encrypt(K1).logLevel("info").join(alpha.gossipAddress()).start();
         keyring = Keyring.of(Keyring.decodeKey(K1));
@@ -78,6 +80,7 @@ class KeyRotationIT {
                 a.close();
             }
         }
+        WorkDir.delete(dir);
     }
 
     private static boolean alive(SerfAgent a) {
