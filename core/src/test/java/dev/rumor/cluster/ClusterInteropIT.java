@@ -422,4 +422,21 @@ class ClusterInteropIT {
         assertTrue(alpha.log().contains("EventMemberReap (forced): delta") || alpha.log().contains("EventMemberReap: delta"),
                 alpha.log());
     }
+
+    @Test
+    @Order(17)
+    void aRumorNodeClaimingAnAgentsNameLosesTheConflictVoteAndQuits() {
+        RumorNode impostor = RumorNode.builder("alpha").start();
+        extra.add(impostor);
+        impostor.join(beta);
+        Eventually.await(CONVERGE, () -> impostor.cluster().state() == Cluster.State.SHUTDOWN,
+                () -> "impostor still running: " + impostor + describe());
+        assertTrue(alpha.isRunning());
+        for (SerfAgent a : List.of(alpha, beta)) {
+            assertEquals(alpha.gossipAddress(), a.member("alpha").orElseThrow().addr());
+            assertEquals("alive", a.statusOf("alpha"));
+        }
+        assertEquals(alpha.gossipSocketAddress(), rumor.member("alpha").orElseThrow().address());
+        assertEquals(MemberStatus.ALIVE, rumor.statusOf("alpha"));
+    }
 }
