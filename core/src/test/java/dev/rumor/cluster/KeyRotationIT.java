@@ -186,4 +186,29 @@ class KeyRotationIT {
         clusterStillTalks();
         assertTrue(alive(alpha) && alive(beta), this::describe);
     }
+
+    @Test
+    @Order(4)
+    void joinsAcrossMismatchedEncryptionFailWithSerfsErrors() throws Exception {
+        try (RumorNode plain = RumorNode.builder("plain").start()) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> plain.join(alpha));
+            assertTrue(e.getMessage().contains("Remote state is encrypted and encryption is not configured"),
+                    e.getMessage());
+        }
+        try (RumorNode wrongKey = RumorNode.builder("wrong-key")
+                .keyring(Keyring.of(Keyring.decodeKey(newKey())), null).start()) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> wrongKey.join(alpha));
+            assertTrue(e.getMessage().contains("No installed keys could decrypt the message"), e.getMessage());
+        }
+        // a plain serf agent cannot join the encrypted Rumor node either
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> SerfAgent.builder("plain-agent", dir).logLevel("info").join(rumor.gossipAddress()).start().close());
+        assertTrue(e.getMessage().contains("Remote state is encrypted and encryption is not configured"),
+                e.getMessage());
+        assertTrue(alive(alpha), this::describe);
+        assertEquals(Set.of("alpha", "beta", "rumor"), rumor.cluster().members().stream()
+                .filter(m -> m.status() == MemberStatus.ALIVE).map(Member::name).collect(Collectors.toSet()));
+    }
 }
