@@ -394,6 +394,28 @@ class ClusterInteropIT {
 
     @Test
     @Order(15)
+    void aRumorNodeRestartedOnTheSamePortAfterLeavingRejoins() {
+        RumorNode first = startExtra("phoenix");
+        int port = first.gossipPort();
+        first.leave();
+        for (SerfAgent a : List.of(alpha, beta)) {
+            Eventually.await(CONVERGE, () -> a.statusOf("phoenix").equals("left"), this::describe);
+        }
+        // same name, same address, fresh incarnation and clocks: it must refute its own death to come back
+        RumorNode again = RumorNode.builder("phoenix").tag("role", "reborn").port(port).start();
+        extra.add(again);
+        again.join(alpha);
+        Eventually.await(CONVERGE, () -> allAlive(Set.of("phoenix")) && alpha.member("phoenix").orElseThrow().tags()
+                .equals(Map.of("role", "reborn")), this::describe);
+        again.leave();
+        for (SerfAgent a : List.of(alpha, beta)) {
+            Eventually.await(CONVERGE, () -> a.statusOf("phoenix").equals("left"), this::describe);
+            assertFalse(a.log().contains("EventMemberFailed: phoenix"), a.log());
+        }
+    }
+
+    @Test
+    @Order(16)
     void serfForceLeaveTurnsAFailedRumorNodeIntoLeft() {
         RumorNode victim = startExtra("victim");
         victim.close();
@@ -412,11 +434,13 @@ class ClusterInteropIT {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void serfAgentJoinsThroughTheRumorNodeAndItsGracefulLeaveIsLeftOnRumor() {
         gamma = SerfAgent.builder("gamma", dir).tag("role", "late").join(rumor.gossipAddress()).start();
         Eventually.await(CONVERGE, () -> allAlive(Set.of("gamma")) && gamma.statusOf("rumor").equals("alive")
                 && gamma.statusOf("alpha").equals("alive"), this::describe);
+        // the Rumor node's push/pull carried the event clock, so the newcomer does not replay old events
+        assertFalse(gamma.log().contains("Received event: user-event"), gamma.log());
         assertEquals(Map.of("role", "late"), rumor.member("gamma").orElseThrow().tags());
         assertEquals(1, rumor.memberEvents(ClusterEvent.Type.MEMBER_JOIN, "gamma"));
 
@@ -427,7 +451,7 @@ class ClusterInteropIT {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     void rumorForceLeaveWithPruneErasesAKilledSerfAgentEverywhere() {
         delta = SerfAgent.builder("delta", dir).join(alpha.gossipAddress()).start();
         Eventually.await(CONVERGE, () -> allAlive(Set.of("delta")), this::describe);
@@ -446,7 +470,7 @@ class ClusterInteropIT {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     void aRumorNodeClaimingAnAgentsNameLosesTheConflictVoteAndQuits() {
         RumorNode impostor = RumorNode.builder("alpha").start();
         extra.add(impostor);

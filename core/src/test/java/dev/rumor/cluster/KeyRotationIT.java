@@ -211,4 +211,14 @@ class KeyRotationIT {
         assertEquals(Set.of("alpha", "beta", "rumor"), rumor.cluster().members().stream()
                 .filter(m -> m.status() == MemberStatus.ALIVE).map(Member::name).collect(Collectors.toSet()));
     }
+
+    @Test
+    @Order(5)
+    void gracefulLeaveAfterRotationShowsLeft() {
+        rumor.leave();
+        for (SerfAgent a : List.of(alpha, beta)) {
+            Eventually.await(CONVERGE, () -> a.statusOf("rumor").equals("left"), this::describe);
+            assertFalse(a.log().contains("EventMemberFailed: rumor"), a.log());
+        }
+    }
 }

@@ -46,9 +46,9 @@ public final class RumorNode implements AutoCloseable {
     private volatile Function<IncomingQuery, byte[]> responder;
     private volatile boolean closed;
 
-    private RumorNode(ClusterConfig config, Function<IncomingQuery, byte[]> responder) throws IOException {
+    private RumorNode(ClusterConfig config, int port, Function<IncomingQuery, byte[]> responder) throws IOException {
         this.responder = responder;
-        this.transport = NetTransport.bind(NetTransportConfig.bind(InetAddress.getLoopbackAddress(), 0));
+        this.transport = NetTransport.bind(NetTransportConfig.bind(InetAddress.getLoopbackAddress(), port));
         this.scheduler = new ExecutorScheduler("rumor-" + config.nodeName());
         this.cluster = Cluster.create(config, transport, scheduler, this::onEvent);
     }
@@ -185,6 +185,7 @@ public final class RumorNode implements AutoCloseable {
         private Keyring keyring;
         private java.nio.file.Path keyringFile;
         private Function<IncomingQuery, byte[]> responder;
+        private int port;
 
         private Builder(String name) {
             this.name = name;
@@ -202,6 +203,12 @@ public final class RumorNode implements AutoCloseable {
             return this;
         }
 
+        /** Binds this port instead of an ephemeral one (to restart a node where it was); 0 = ephemeral. */
+        public Builder port(int p) {
+            port = p;
+            return this;
+        }
+
         /** Answers every delivered query with the function's result (null: no answer). */
         public Builder respondWith(Function<IncomingQuery, byte[]> r) {
             responder = r;
@@ -215,7 +222,7 @@ public final class RumorNode implements AutoCloseable {
                     .build();
             ClusterConfig c = ClusterConfig.defaults(m).withTags(tags).withKeyring(keyring, keyringFile);
             try {
-                return new RumorNode(c, responder);
+                return new RumorNode(c, port, responder);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot bind a loopback gossip port", e);
             }
