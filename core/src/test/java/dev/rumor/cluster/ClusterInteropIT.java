@@ -300,6 +300,22 @@ class ClusterInteropIT {
 
     @Test
     @Order(10)
+    void theRumorNodeForwardsRelayedResponses() {
+        // beta answers alpha's query and relays copies through the two other members, one of them rumor,
+        // which must forward "05 {From: beta ...}" as a user message to alpha
+        java.util.function.Predicate<byte[]> relayedFromBeta = p -> p.length > 2 && p[0] == 8 && p[1] == 5
+                && new String(p, StandardCharsets.ISO_8859_1).contains("beta");
+        long before = rumor.sentPackets(alpha.gossipSocketAddress(), relayedFromBeta);
+        CliResult r = alpha.cli("query", "-timeout=2s", "-node=beta", "-relay-factor=2", "via-rumor", "x");
+        assertTrue(r.ok(), r.output());
+        assertEquals(1, count(r.output(), "Response from 'beta'"), r.output());
+        Eventually.await(CONVERGE, () -> rumor.sentPackets(alpha.gossipSocketAddress(), relayedFromBeta) > before,
+                () -> "rumor forwarded nothing to alpha");
+        assertTrue(rumor.queries().stream().noneMatch(q -> q.name().equals("via-rumor")));
+    }
+
+    @Test
+    @Order(11)
     void tagUpdatesPropagateBothWays() {
         RumorNode.await(rumor.cluster().setTags(Map.of("role", "java", "lang", "jvm", "zone", "z1")));
         for (SerfAgent a : List.of(alpha, beta)) {
@@ -318,7 +334,7 @@ class ClusterInteropIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void serfReachabilityCountsTheRumorNode() {
         CliResult r = alpha.cli("reachability", "-verbose");
         assertTrue(r.ok(), r.output());
@@ -328,7 +344,7 @@ class ClusterInteropIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void serfRttToTheRumorNodeIsFinite() {
         Pattern p = Pattern.compile("Estimated rumor <-> alpha rtt: ([0-9.]+) ms");
         String[] last = {""};
@@ -351,7 +367,7 @@ class ClusterInteropIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void forceLeaveOfAnAliveNodeIsRefutedInBothDirections() {
         int rumorJoinIntents = count(beta.log(), "messageJoinType: rumor");
         CliResult r = alpha.cli("force-leave", "rumor");
@@ -372,7 +388,7 @@ class ClusterInteropIT {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void serfForceLeaveTurnsAFailedRumorNodeIntoLeft() {
         RumorNode victim = startExtra("victim");
         victim.close();
@@ -392,7 +408,7 @@ class ClusterInteropIT {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void rumorForceLeaveWithPruneErasesAKilledSerfAgentEverywhere() {
         delta = SerfAgent.builder("delta", dir).join(alpha.gossipAddress()).start();
         Eventually.await(CONVERGE, () -> allAlive(Set.of("delta")), this::describe);
@@ -411,7 +427,7 @@ class ClusterInteropIT {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void gracefulLeaveOfARumorNodeShowsLeftNeverFailed() {
         RumorNode leaver = startExtra("leaver");
         assertEquals(List.of(), leaver.userEvents(), "a joining node does not replay old user events");
@@ -432,7 +448,7 @@ class ClusterInteropIT {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     void aRumorNodeRestartedOnTheSamePortAfterLeavingRejoins() {
         RumorNode first = startExtra("phoenix");
         int port = first.gossipPort();
@@ -454,7 +470,7 @@ class ClusterInteropIT {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     void serfAgentJoinsThroughTheRumorNodeAndItsGracefulLeaveIsLeftOnRumor() {
         gamma = SerfAgent.builder("gamma", dir).tag("role", "late").join(rumor.gossipAddress()).start();
         Eventually.await(CONVERGE, () -> allAlive(Set.of("gamma")) && gamma.statusOf("rumor").equals("alive")
@@ -471,7 +487,7 @@ class ClusterInteropIT {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     void aRumorNodeClaimingAnAgentsNameLosesTheConflictVoteAndQuits() {
         RumorNode impostor = RumorNode.builder("alpha").start();
         extra.add(impostor);

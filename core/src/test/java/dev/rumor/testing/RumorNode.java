@@ -41,6 +41,7 @@ public final class RumorNode implements AutoCloseable {
 
     private final Cluster cluster;
     private final NetTransport transport;
+    private final RecordingTransport recorder;
     private final ExecutorScheduler scheduler;
     private final List<ClusterEvent> events = new CopyOnWriteArrayList<>();
     private volatile Function<IncomingQuery, byte[]> responder;
@@ -50,7 +51,8 @@ public final class RumorNode implements AutoCloseable {
         this.responder = responder;
         this.transport = NetTransport.bind(NetTransportConfig.bind(InetAddress.getLoopbackAddress(), port));
         this.scheduler = new ExecutorScheduler("rumor-" + config.nodeName());
-        this.cluster = Cluster.create(config, transport, scheduler, this::onEvent);
+        this.recorder = new RecordingTransport(transport);
+        this.cluster = Cluster.create(config, recorder, scheduler, this::onEvent);
     }
 
     public static Builder builder(String name) {
@@ -100,6 +102,11 @@ public final class RumorNode implements AutoCloseable {
         if (n < 1) {
             throw new IllegalStateException(name() + " contacted nobody joining " + address);
         }
+    }
+
+    /** How many of the last packets this node sent to {@code to} satisfy {@code filter} (raw, as on the wire). */
+    public long sentPackets(InetSocketAddress to, java.util.function.Predicate<byte[]> filter) {
+        return recorder.count(to, filter);
     }
 
     /** Every event received so far, in order. */
@@ -226,6 +233,63 @@ public final class RumorNode implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot bind a loopback gossip port", e);
             }
+        }
+    }
+
+    /** Passes everything through to the real transport and remembers the last packets sent. */
+    private static final class RecordingTransport implements dev.rumor.transport.Transport {
+        private static final int KEEP = 4096;
+        private final NetTransport delegate;
+        private final java.util.Deque<Map.Entry<InetSocketAddress, byte[]>> sent = new java.util.ArrayDeque<>();
+
+        RecordingTransport(NetTransport delegate) {
+            this.delegate = delegate;
+        }
+
+        synchronized long count(InetSocketAddress to, java.util.function.Predicate<byte[]> filter) {
+            return sent.stream().filter(e -> e.getKey().equals(to) && filter.test(e.getValue())).count();
+        }
+
+        @Override
+        public InetSocketAddress advertiseAddress() {
+            return delegate.advertiseAddress();
+        }
+
+        @Override
+        public long sendPacket(InetSocketAddress to, byte[] packet) throws IOException {
+            synchronized (this) {
+                sent.addLast(Map.entry(to, packet.clone()));
+                if (sent.size() > KEEP) {
+                    sent.removeFirst();
+                }
+            }
+            return delegate.sendPacket(to, packet);
+        }
+
+        @Override
+        public void onPacket(PacketHandler handler) {
+            delegate.onPacket(handler);
+        }
+
+        @Override
+        public void exchange(InetSocketAddress to, byte[] request, boolean expectReply, Duration timeout,
+                             ExchangeCallback callback) {
+            delegate.exchange(to, request, expectReply, timeout, callback);
+        }
+
+        @Override
+        public void onStream(StreamHandler handler) {
+            delegate.onStream(handler);
+        }
+
+        @Override
+        public void frameReader(dev.rumor.transport.FrameReader reader) {
+            delegate.frameReader(reader);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
         }
     }
 }
