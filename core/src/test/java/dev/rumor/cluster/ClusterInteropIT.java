@@ -480,6 +480,16 @@ class ClusterInteropIT {
         assertEquals(Map.of("role", "late"), rumor.member("gamma").orElseThrow().tags());
         assertEquals(1, rumor.memberEvents(ClusterEvent.Type.MEMBER_JOIN, "gamma"));
 
+        // ... unless it asks for a replay: then the events come from the ring in the Rumor node's push/pull
+        try (SerfAgent replaying = SerfAgent.builder("epsilon", dir).arg("-replay").join(rumor.gossipAddress())
+                .start()) {
+            for (String event : List.of("deploy", "from-rumor")) {
+                Eventually.await(CONVERGE, () -> replaying.log().contains("Received event: user-event: " + event),
+                        replaying::log);
+            }
+            replaying.leave();
+        }
+
         gamma.leave();
         Eventually.await(CONVERGE, () -> rumor.statusOf("gamma") == MemberStatus.LEFT, this::describe);
         assertEquals(0, rumor.memberEvents(ClusterEvent.Type.MEMBER_FAILED, "gamma"));
