@@ -513,4 +513,15 @@ class ClusterInteropIT {
         assertEquals(MemberStatus.ALIVE, rumor.statusOf("alpha"));
     }
 
+    @Test
+    @Order(21)
+    void serfAgentsLoggedNoDecodeOrProtocolErrors() {
+        for (SerfAgent a : List.of(alpha, beta)) {
+            // the impostor of the name-conflict scenario is the only expected complaint
+            List<String> bad = a.log().lines().filter(l -> l.contains("[ERR]") || l.contains("[WARN]"))
+                    .filter(l -> !l.contains("Conflicting address for alpha") && !l.contains("Name conflict for 'alpha'"))
+                    .toList();
+            assertEquals(List.of(), bad, a.name());
+        }
+    }
 }

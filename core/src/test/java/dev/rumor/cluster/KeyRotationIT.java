@@ -185,6 +185,12 @@ class KeyRotationIT {
 
         clusterStillTalks();
         assertTrue(alive(alpha) && alive(beta), this::describe);
+        for (SerfAgent a : List.of(alpha, beta)) {
+            List<String> bad = a.log().lines().filter(l -> l.contains("[ERR]") || l.contains("[WARN]"))
+                    .filter(l -> !l.contains("Removing the primary key is not allowed")) // asked for above
+                    .toList();
+            assertEquals(List.of(), bad, a.name() + " complained during the rotations");
+        }
     }
 
     @Test
