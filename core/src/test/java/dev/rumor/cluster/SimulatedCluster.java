@@ -37,7 +37,8 @@ final class SimulatedCluster implements AutoCloseable {
 
     Cluster add(String name, Map<String, String> tags, Function<ClusterConfig, ClusterConfig> tweak) {
         MembershipConfig m = MembershipConfig.lan(name).toBuilder().randomSeed(seed * 1000 + nodes.size()).build();
-        ClusterConfig c = tweak.apply(ClusterConfig.defaults(m).withTags(tags).withRandomSeed(seed * 7919 + nodes.size()));
+        ClusterConfig c = tweak.apply(
+                ClusterConfig.defaults(m).withTags(tags).withRandomSeed(seed * 7919 + nodes.size()));
         List<ClusterEvent> log = new ArrayList<>();
         events.put(name, log);
         Cluster cl = Cluster.create(c, network.transport(name), time, e -> {

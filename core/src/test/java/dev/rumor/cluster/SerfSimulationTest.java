@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterSimulationTest {
+class SerfSimulationTest {
     private static final int N = 100;
     private SimulatedCluster sim;
 
