@@ -342,7 +342,10 @@ public final class SerfAgent implements AutoCloseable {
                     throw new UncheckedIOException("cannot start " + cmd, e);
                 }
                 SerfAgent agent = new SerfAgent(name, gossip, rpc, log, p);
-                boolean up = Eventually.poll(startTimeout, () -> !p.isAlive() || agent.cli("members").ok());
+                // the RPC answers before a startup -join has finished: wait for its outcome as well
+                boolean joins = args.stream().anyMatch(a -> a.startsWith("-join"));
+                boolean up = Eventually.poll(startTimeout, () -> !p.isAlive()
+                        || (agent.cli("members").ok() && (!joins || agent.log().contains("Join completed"))));
                 if (up && p.isAlive()) {
                     return agent;
                 }
