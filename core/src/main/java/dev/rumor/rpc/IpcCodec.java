@@ -26,6 +26,11 @@ import org.msgpack.value.ValueType;
 public final class IpcCodec {
     /** Refuse absurd declared lengths before allocating (a bad client must not exhaust the heap). */
     static final int MAX_LENGTH = 16 * 1024 * 1024;
+    /**
+     * Payloads longer than this are read piecewise, so memory grows with the bytes that actually arrive:
+     * otherwise each of many connections that declare a 16 MiB string and then stall would pin 16 MiB.
+     */
+    static final int CHUNK = 64 * 1024;
 
     private IpcCodec() {
     }
@@ -123,12 +128,12 @@ public final class IpcCodec {
             case STRING -> {
                 int len = u.unpackRawStringHeader();
                 check(len);
-                return new String(u.readPayload(len), java.nio.charset.StandardCharsets.UTF_8);
+                return new String(payload(u, len), java.nio.charset.StandardCharsets.UTF_8);
             }
             case BINARY -> {
                 int len = u.unpackBinaryHeader();
                 check(len);
-                return u.readPayload(len);
+                return payload(u, len);
             }
             case ARRAY -> {
                 int n = u.unpackArrayHeader();
@@ -155,6 +160,21 @@ public final class IpcCodec {
                 return null;
             }
         }
+    }
+
+    private static byte[] payload(MessageUnpacker u, int len) throws IOException {
+        if (len <= CHUNK) {
+            return u.readPayload(len);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(CHUNK);
+        byte[] chunk = new byte[CHUNK];
+        for (int left = len; left > 0; ) {
+            int n = Math.min(CHUNK, left);
+            u.readPayload(chunk, 0, n);
+            out.write(chunk, 0, n);
+            left -= n;
+        }
+        return out.toByteArray();
     }
 
     private static void check(int len) throws IOException {
