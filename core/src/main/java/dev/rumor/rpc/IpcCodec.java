@@ -84,6 +84,15 @@ public final class IpcCodec {
         out.flush();
     }
 
+    /** "ip:port" as Go prints a TCP address (Java's SocketAddress adds a leading '/'). */
+    public static String hostPort(java.net.SocketAddress a) {
+        if (a instanceof java.net.InetSocketAddress i && i.getAddress() != null) {
+            String ip = i.getAddress().getHostAddress();
+            return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + i.getPort();
+        }
+        return String.valueOf(a);
+    }
+
     public static MessageUnpacker unpacker(InputStream in) {
         return MessagePack.newDefaultUnpacker(in);
     }
@@ -97,6 +106,9 @@ public final class IpcCodec {
     public static Object read(MessageUnpacker u) throws IOException {
         try {
             return readValue(u, 0);
+        } catch (org.msgpack.core.MessageInsufficientBufferException e) {
+            // the peer closed the connection (between values or in the middle of one)
+            throw new java.io.EOFException("EOF");
         } catch (MessagePackException e) {
             throw new IOException("malformed msgpack: " + e.getMessage(), e);
         }
