@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -148,7 +149,9 @@ class SerfCliAgainstRumorIT {
 
     /** Lines sorted, and tag lists ("b=2,a=1", Go map order in serf) sorted within each line. */
     static List<String> sortedLines(String s) {
-        return s.strip().lines().map(SerfCliAgainstRumorIT::sortTagLists).sorted().collect(Collectors.toList());
+        // columnize pads an empty last column on every line but the last: which line is last is map order
+        return s.strip().lines().map(String::stripTrailing).map(SerfCliAgainstRumorIT::sortTagLists).sorted()
+                .collect(Collectors.toList());
     }
 
     private static String sortTagLists(String line) {
@@ -349,6 +352,29 @@ class SerfCliAgainstRumorIT {
         }
         // the agent dropped the monitor and keeps answering
         assertTrue(rumor.cli("members").ok());
+
+        // -log-level=debug: DEBUG lines too; and the RPC server notes each CLI connection as serf does
+        Path ourDebug = dir.resolve("monitor-debug-rumor.out");
+        Path theirDebug = dir.resolve("monitor-debug-serf.out");
+        Process ourD = new ProcessBuilder(SerfAgent.SERF, "monitor", "-log-level=debug", "-rpc-addr=" + rumor.rpcAddress())
+                .redirectErrorStream(true).redirectOutput(ourDebug.toFile()).start();
+        Process theirD = new ProcessBuilder(SerfAgent.SERF, "monitor", "-log-level=debug", "-rpc-addr=" + serf.rpcAddress())
+                .redirectErrorStream(true).redirectOutput(theirDebug.toFile()).start();
+        try {
+            Pattern accepted = Pattern.compile("(?m)^\\d{4}/\\d{2}/\\d{2} \\d{2}:\\d{2}:\\d{2} \\[INFO\\] agent\\.ipc: "
+                    + "Accepted client: 127\\.0\\.0\\.1:\\d+$");
+            Pattern debug = Pattern.compile("(?m)^\\d{4}/\\d{2}/\\d{2} \\d{2}:\\d{2}:\\d{2} \\[DEBUG\\] [a-z.]+: .+$");
+            Eventually.await(WAIT, () -> {
+                both("members");
+                return accepted.matcher(read(ourDebug)).find() && accepted.matcher(read(theirDebug)).find()
+                        && debug.matcher(read(ourDebug)).find() && debug.matcher(read(theirDebug)).find();
+            }, () -> "rumor monitor:\n" + read(ourDebug) + "\nserf monitor:\n" + read(theirDebug));
+        } finally {
+            ourD.destroy();
+            theirD.destroy();
+            ourD.waitFor();
+            theirD.waitFor();
+        }
         // monitor with a level: -log-level=debug is accepted and a bad level is refused as serf refuses it
         CliResult[] bad = both("monitor", "-log-level=nope");
         compare(bad[0], bad[1], false, UnaryOperator.identity(), "monitor", "-log-level=nope");
@@ -476,12 +502,34 @@ class SerfCliAgainstRumorIT {
 
     @Test
     @Order(10)
-    void leaveOfTheRumorAgentItself() {
-        // last: the Rumor agent leaves through the serf CLI, exits 0, and its peers see it "left"
-        CliResult r = rumor.cli("leave");
-        assertEquals("Graceful leave complete", r.output().strip());
-        assertEquals(0, rumor.awaitExit(WAIT).orElse(-1), rumor.log());
-        Eventually.await(WAIT, () -> "left".equals(serf.statusOf("rumor1")), () -> serf.members().toString());
+    void leaveOfTheAgentsThemselves() throws Exception {
+        // last: both agents leave through the serf CLI while a monitor watches each; peers see them "left",
+        // the Rumor process exits 0, and each monitor notices its agent went away
+        Path ourOut = dir.resolve("monitor-leave-rumor.out");
+        Path theirOut = dir.resolve("monitor-leave-serf.out");
+        Process ourMon = new ProcessBuilder(SerfAgent.SERF, "monitor", "-rpc-addr=" + rumor.rpcAddress())
+                .redirectErrorStream(true).redirectOutput(ourOut.toFile()).start();
+        Process theirMon = new ProcessBuilder(SerfAgent.SERF, "monitor", "-rpc-addr=" + serf.rpcAddress())
+                .redirectErrorStream(true).redirectOutput(theirOut.toFile()).start();
+        try {
+            Eventually.await(WAIT, () -> logLines(ourOut).size() > 0 && logLines(theirOut).size() > 0,
+                    () -> "monitors printed:\n" + read(ourOut) + "\n" + read(theirOut));
+            CliResult[] r = both("leave");
+            compare(r[0], r[1], false, UnaryOperator.identity(), "leave");
+            assertEquals("Graceful leave complete", r[0].output().strip());
+            assertEquals(0, rumor.awaitExit(WAIT).orElse(-1), rumor.log());
+            assertTrue(ourMon.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "rumor monitor still running:\n" + read(ourOut));
+            assertTrue(theirMon.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "serf monitor still running:\n" + read(theirOut));
+            assertEquals(theirMon.exitValue(), ourMon.exitValue());
+            String ending = "Remote side ended the monitor! This usually means that the\nremote side has exited or crashed.";
+            assertTrue(read(theirOut).strip().endsWith(ending), read(theirOut));
+            assertTrue(read(ourOut).strip().endsWith(ending), read(ourOut));
+        } finally {
+            ourMon.destroyForcibly();
+            theirMon.destroyForcibly();
+        }
+        Eventually.await(WAIT, () -> "left".equals(peer.statusOf("rumor1")) && "left".equals(peer.statusOf("serfa1")),
+                () -> peer.members().toString());
         CliResult gone = rumor.cli("members");
         assertEquals(1, gone.exitCode());
         assertTrue(gone.output().startsWith("Error connecting to Serf agent: dial tcp " + rumor.rpcAddress()), gone.output());
