@@ -45,6 +45,7 @@ final class RpcSession {
     private final Map<Long, RpcBackend.Subscription> streams = new ConcurrentHashMap<>();
     private final Map<Long, PendingQuery> queries = new ConcurrentHashMap<>();
     private final AtomicLong queryIds = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean dropping = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     private boolean handshake;
     private boolean authenticated;
@@ -397,9 +398,15 @@ final class RpcSession {
         } catch (IOException e) {
             return;
         }
-        if (!queue.offer(bytes)) {
+        if (queue.offer(bytes)) {
+            dropping.set(false);
+        } else {
             server.recordDropped();
-            LOG.warn("Dropping event for RPC client {}: its buffer is full", IpcCodec.hostPort(socket.getRemoteSocketAddress()));
+            // once per overflow, not once per record: a stuck client must not flood the log
+            if (dropping.compareAndSet(false, true)) {
+                LOG.warn("Dropping events for RPC client {}: its buffer is full",
+                        IpcCodec.hostPort(socket.getRemoteSocketAddress()));
+            }
         }
     }
 
