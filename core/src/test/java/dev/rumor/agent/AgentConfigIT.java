@@ -314,8 +314,19 @@ class AgentConfigIT {
                 "Invalid log level: loud. Valid log levels are: [TRACE DEBUG INFO WARN ERR]");
     }
 
+    /**
+     * A serf agent of its own for a test that watches gossip: agents closed by earlier tests stay gossip
+     * targets for 30 s after their death (memberlist's GossipToTheDeadTime), which can starve a seed they share.
+     */
+    private SerfAgent ownSeed(String name) {
+        SerfAgent s = SerfAgent.builder(name, shared).logLevel("info").start();
+        open.add(s);
+        return s;
+    }
+
     @Test
     void reloadChangesTagsAndHandlersAndABrokenFileChangesNothing() throws Exception {
+        SerfAgent seed = ownSeed("seedrl");
         Path file = write("reload.json", "{\"tags\": {\"role\": \"web\"}, \"start_join\": [\"" + seed.gossipAddress() + "\"]}");
         Agent agent = start(readConfig("rumorrl", file));
         Eventually.await(WAIT, () -> "alive".equals(seed.statusOf("rumorrl")), () -> "seed sees " + seed.members());
@@ -368,6 +379,7 @@ class AgentConfigIT {
 
     @Test
     void sighupReloadsTheRunningProcess() throws Exception {
+        SerfAgent seed = ownSeed("seedhup");
         Path file = write("hup.json", "{\"tags\": {\"role\": \"web\"}}");
         try (RumorAgent agent = RumorAgent.builder("rumorhup", shared).logLevel("info").arg("-config-file=" + file)
                 .join(seed.gossipAddress()).start()) {
