@@ -128,6 +128,7 @@ class AgentConfigIT {
                   "event_handlers": ["user:deploy=%s", "member-join,member-leave=%s"],
                   "start_join": ["%s"],
                   "replay_on_join": false,
+                  "rpc_auth": "s3cret",
                   "log_level": "info",
                   "profile": "lan",
                   "protocol": 5,
@@ -160,6 +161,7 @@ class AgentConfigIT {
                   - "member-join,member-leave=true #%s"
                 start_join: ["%s"]
                 replay_on_join: false
+                rpc_auth: s3cret
                 log_level: info
                 profile: lan
                 protocol: 5
@@ -204,8 +206,14 @@ class AgentConfigIT {
         return Files.writeString(shared.resolve(name), content);
     }
 
+    private static CliResult serfCli(String command, String rpcAddr, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(SerfAgent.SERF, command, "-rpc-addr=" + rpcAddr));
+        cmd.addAll(List.of(args));
+        return SerfAgent.run(cmd, SerfAgent.CLI_TIMEOUT);
+    }
+
     private static JsonNode info(String rpcAddr) throws Exception {
-        CliResult r = SerfAgent.run(List.of(SerfAgent.SERF, "info", "-rpc-addr=" + rpcAddr, "-format=json"), SerfAgent.CLI_TIMEOUT);
+        CliResult r = serfCli("info", rpcAddr, "-rpc-auth=s3cret", "-format=json");
         assertEquals(0, r.exitCode(), r.output());
         return JSON.readTree(r.output());
     }
@@ -220,7 +228,8 @@ class AgentConfigIT {
     void serfJsonIsAcceptedUnchangedAndMeansWhatItMeansToSerf() throws Exception {
         Path file = write("serf.json", serfJson());
         // serf itself accepts this very file (flags only pin names and ports)...
-        try (SerfAgent real = SerfAgent.builder("realcfg", shared).logLevel("info").arg("-config-file=" + file).start()) {
+        try (SerfAgent real = SerfAgent.builder("realcfg", shared).logLevel("info").rpcAuth("s3cret")
+                .arg("-config-file=" + file).start()) {
             // ...and so does Rumor, joining through the file's start_join
             Agent ours = start(readConfig("rumorcfg", file));
             Eventually.await(WAIT, () -> "alive".equals(seed.statusOf("rumorcfg")) && "alive".equals(seed.statusOf("realcfg")),
@@ -232,6 +241,15 @@ class AgentConfigIT {
             assertEquals(JSON.readTree("{\"dc\":\"east\",\"rack\":\"r1\",\"role\":\"web\"}"), mine.path("tags"));
             assertEquals(theirs.path("event_handlers"), mine.path("event_handlers"));
             assertEquals(seed.member("realcfg").orElseThrow().tags(), seed.member("rumorcfg").orElseThrow().tags());
+            // rpc_auth: the same answers to no token, a wrong token and the right one
+            for (String[] args : new String[][] {{}, {"-rpc-auth=wrong"}}) {
+                CliResult a = serfCli("members", real.rpcAddress(), args);
+                CliResult b = serfCli("members", hostPort(ours.rpcAddress()), args);
+                assertEquals(a.exitCode(), b.exitCode(), a.output() + "\n" + b.output());
+                assertEquals(a.output().replace(real.rpcAddress(), "ADDR"),
+                        b.output().replace(hostPort(ours.rpcAddress()), "ADDR"));
+            }
+            assertEquals(0, serfCli("members", hostPort(ours.rpcAddress()), "-rpc-auth=s3cret").exitCode());
             // the settings took effect
             AgentSettings s = ours.settings();
             assertEquals(Duration.ofSeconds(7), s.config().broadcastTimeout().value());
