@@ -502,6 +502,36 @@ class SerfCliAgainstRumorIT {
 
     @Test
     @Order(10)
+    void aKilledNodeIsFailedThenForceLeft() {
+        try (SerfAgent victim = SerfAgent.builder("serfd4", dir).encrypt(currentKey).logLevel("info")
+                .join(serf.gossipAddress()).start()) {
+            Eventually.await(WAIT, () -> rumorSeesStatus("serfd4", "alive"), () -> rumor.cli("members").output());
+            victim.kill();
+            Eventually.await(Duration.ofSeconds(40), () -> rumorSeesStatus("serfd4", "failed")
+                    && "failed".equals(serf.statusOf("serfd4")),
+                    () -> "rumor: " + rumor.cli("members").output() + "\nserf: " + serf.cli("members").output());
+            assertSameOutput(true, "members", "-status=failed");
+            assertSameOutput(true, "members", "-status=failed", "-detailed");
+            CliResult ours = rumor.cli("force-leave", "serfd4");
+            assertEquals(0, ours.exitCode(), ours.output());
+            assertEquals("", ours.output().strip());
+            Eventually.await(WAIT, () -> rumorSeesStatus("serfd4", "left") && "left".equals(serf.statusOf("serfd4"))
+                    && "left".equals(peer.statusOf("serfd4")), () -> "after force-leave: " + serf.members());
+            assertSameOutput(false, "force-leave", "serfd4");
+            assertSameOutput(true, "members", "-status=left");
+            assertTrue(rumor.cli("force-leave", "-prune", "serfd4").ok());
+            Eventually.await(WAIT, () -> !rumor.cli("members").output().contains("serfd4")
+                    && "absent".equals(serf.statusOf("serfd4")), () -> "after prune: " + serf.members());
+        }
+    }
+
+    private boolean rumorSeesStatus(String node, String status) {
+        CliResult r = rumor.cli("members", "-name=" + node, "-status=" + status);
+        return r.ok() && r.output().contains(node);
+    }
+
+    @Test
+    @Order(11)
     void leaveOfTheAgentsThemselves() throws Exception {
         // last: both agents leave through the serf CLI while a monitor watches each; peers see them "left",
         // the Rumor process exits 0, and each monitor notices its agent went away
