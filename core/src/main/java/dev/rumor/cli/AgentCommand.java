@@ -32,9 +32,11 @@ import sun.misc.Signal;
  * Flags override config files, which override the defaults; {@code -config-file}/{@code -config-dir}
  * are read again on every reload.
  */
-@Command(name = "agent", description = "Runs a Rumor agent (serf agent compatible flags and config).",
-        mixinStandardHelpOptions = true, sortOptions = false)
+@Command(name = "agent", description = "Runs a Rumor agent (serf agent compatible flags and config).", sortOptions = false)
 public final class AgentCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    HelpOption helpOption;
+
     @Spec
     CommandSpec spec;
 

@@ -18,8 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "query", description = "Sends a query to the cluster and prints acks and responses: query NAME [PAYLOAD]",
-        mixinStandardHelpOptions = true)
+@Command(name = "query", description = "Sends a query to the cluster and prints acks and responses: query NAME [PAYLOAD]")
 final class QueryCommand extends ClientCommand {
     @Option(names = {"-node", "--node"}, description = "Only this node answers (repeatable)")
     List<String> nodes = new ArrayList<>();
