@@ -8,6 +8,7 @@ import dev.rumor.agent.config.ConfigLoader;
 import dev.rumor.agent.config.ConfigMerge;
 import dev.rumor.agent.config.GoDuration;
 import dev.rumor.agent.log.LogHub;
+import dev.rumor.agent.plugin.HandlerSpecs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +32,11 @@ import sun.misc.Signal;
  * Flags override config files, which override the defaults; {@code -config-file}/{@code -config-dir}
  * are read again on every reload.
  */
-@Command(name = "agent", description = "Runs a Rumor agent (serf agent compatible flags and config).",
-        mixinStandardHelpOptions = true, sortOptions = false)
+@Command(name = "agent", description = "Runs a Rumor agent (serf agent compatible flags and config).", sortOptions = false)
 public final class AgentCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    HelpOption helpOption;
+
     @Spec
     CommandSpec spec;
 
@@ -138,6 +141,9 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             config = readConfig();
             settings = AgentSettings.from(config, home());
+            // serf refuses a bad event handler before starting anything ("Invalid event script: ...");
+            // checking here also keeps a refused start from installing the log hub and signal handlers.
+            HandlerSpecs.fromConfig(config);
         } catch (ConfigException e) {
             say("==> Error loading config: " + e.getMessage());
             return 1;

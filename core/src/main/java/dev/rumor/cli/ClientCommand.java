@@ -20,6 +20,9 @@ abstract class ClientCommand implements Callable<Integer> {
     @Mixin
     RpcOptions rpc;
 
+    @Mixin
+    HelpOption helpOption;
+
     @Spec
     CommandSpec spec;
 

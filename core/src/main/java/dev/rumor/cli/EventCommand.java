@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "event", description = "Dispatches a custom user event to the cluster: event NAME [PAYLOAD]", mixinStandardHelpOptions = true)
+@Command(name = "event", description = "Dispatches a custom user event to the cluster: event NAME [PAYLOAD]")
 final class EventCommand extends ClientCommand {
     @Option(names = {"-coalesce", "--coalesce"}, arity = "0..1", defaultValue = "true", fallbackValue = "true",
             description = "Whether handlers may coalesce this event (default true)")

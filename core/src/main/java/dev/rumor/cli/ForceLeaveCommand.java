@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "force-leave", description = "Forces a failed member into the left state.", mixinStandardHelpOptions = true)
+@Command(name = "force-leave", description = "Forces a failed member into the left state.")
 final class ForceLeaveCommand extends ClientCommand {
     @Option(names = {"-prune", "--prune"}, description = "Remove the member from the member list entirely")
     boolean prune;

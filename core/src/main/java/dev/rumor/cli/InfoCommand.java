@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "info", description = "Provides debugging information for operators.", mixinStandardHelpOptions = true)
+@Command(name = "info", description = "Provides debugging information for operators.")
 final class InfoCommand extends ClientCommand {
     @Option(names = {"-format", "--format"}, defaultValue = "text", description = "text or json")
     String format;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "join", description = "Tells a running agent to join the cluster by contacting ADDRESS...", mixinStandardHelpOptions = true)
+@Command(name = "join", description = "Tells a running agent to join the cluster by contacting ADDRESS...")
 final class JoinCommand extends ClientCommand {
     @Option(names = {"-replay", "--replay"}, description = "Replay past user events")
     boolean replay;

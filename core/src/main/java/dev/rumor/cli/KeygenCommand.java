@@ -7,8 +7,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "keygen", description = "Generates a new encryption key (32 random bytes, base64).", mixinStandardHelpOptions = true)
+@Command(name = "keygen", description = "Generates a new encryption key (32 random bytes, base64).")
 final class KeygenCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    HelpOption helpOption;
+
     @Spec
     CommandSpec spec;
 

@@ -10,7 +10,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "keys", description = "Manipulates the encryption keyring of the cluster.", mixinStandardHelpOptions = true)
+@Command(name = "keys", description = "Manipulates the encryption keyring of the cluster.")
 final class KeysCommand extends ClientCommand {
     @Option(names = {"-install", "--install"}, defaultValue = "", description = "Install a new key")
     String install;

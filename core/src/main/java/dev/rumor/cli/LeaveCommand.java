@@ -5,7 +5,7 @@ import dev.rumor.rpc.RpcException;
 import java.io.IOException;
 import picocli.CommandLine.Command;
 
-@Command(name = "leave", description = "Causes the agent to gracefully leave the cluster and shut down.", mixinStandardHelpOptions = true)
+@Command(name = "leave", description = "Causes the agent to gracefully leave the cluster and shut down.")
 final class LeaveCommand extends ClientCommand {
     @Override
     int run(RpcClient client) throws IOException {

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
             VersionCommand.class, AgentCommand.class, CommandLine.HelpCommand.class
         })
 public final class Main {
+    @picocli.CommandLine.Mixin
+    HelpOption helpOption;
 
     private Main() {
     }

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "members", description = "Lists the members of a cluster (serf members).", mixinStandardHelpOptions = true)
+@Command(name = "members", description = "Lists the members of a cluster (serf members).")
 final class MembersCommand extends ClientCommand {
     @Option(names = {"-detailed", "--detailed"}, description = "Additional information such as protocol versions")
     boolean detailed;

@@ -11,8 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
-@Command(name = "monitor", description = "Streams log lines and events from a running agent until interrupted.",
-        mixinStandardHelpOptions = true)
+@Command(name = "monitor", description = "Streams log lines and events from a running agent until interrupted.")
 final class MonitorCommand extends ClientCommand {
     @Option(names = {"-log-level", "--log-level"}, defaultValue = "INFO", description = "TRACE, DEBUG, INFO, WARN or ERR")
     String logLevel;

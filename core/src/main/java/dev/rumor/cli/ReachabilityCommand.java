@@ -16,8 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "reachability", description = "Tests the network reachability of this node (serf's _serf_ping query).",
-        mixinStandardHelpOptions = true)
+@Command(name = "reachability", description = "Tests the network reachability of this node (serf's _serf_ping query).")
 final class ReachabilityCommand extends ClientCommand {
     static final String TOO_MANY_ACKS = "This could mean Serf is detecting false-failures due to a misconfiguration or network issue.";
     static final String TOO_FEW_ACKS = "This could mean Serf gossip packets are being lost due to a misconfiguration or network issue.";
@@ -60,7 +59,8 @@ final class ReachabilityCommand extends ClientCommand {
             @Override
             public void record(Map<String, Object> body) {
                 String type = IpcCodec.str(body, "Type");
-                if (type.equals("done")) {
+                if (type.equals("done") || IpcCodec.str(body, "From").isEmpty()) {
+                    // an empty name ends the query, as in serf's CLI (see QueryCommand)
                     done.countDown();
                 } else if (type.equals("ack")) {
                     String a = IpcCodec.str(body, "From");

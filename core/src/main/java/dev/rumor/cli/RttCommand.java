@@ -11,8 +11,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "rtt", description = "Estimates the round trip time between two nodes from their network coordinates: rtt NODE1 [NODE2]",
-        mixinStandardHelpOptions = true)
+@Command(name = "rtt", description = "Estimates the round trip time between two nodes from their network coordinates: rtt NODE1 [NODE2]")
 final class RttCommand extends ClientCommand {
     @Parameters(paramLabel = "NODE", arity = "0..*")
     List<String> nodes = new ArrayList<>();

@@ -9,7 +9,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "tags", description = "Modifies the tags of a running agent.", mixinStandardHelpOptions = true)
+@Command(name = "tags", description = "Modifies the tags of a running agent.")
 final class TagsCommand extends ClientCommand {
     @Option(names = {"-set", "--set"}, paramLabel = "KEY=VALUE", description = "Set a tag (repeatable)")
     List<String> set = new ArrayList<>();

@@ -145,6 +145,32 @@ public final class Memberlist implements AutoCloseable {
     }
 
     /** A fixed-rate ticker that starts after a random stagger (so nodes do not synchronise). */
+    /** True while an eager gossip round is queued; see {@link #gossipSoon()}. */
+    private boolean gossipKickPending;
+
+    /**
+     * Runs a gossip round as soon as the protocol thread is free instead of at the next tick (Rumor, beyond
+     * memberlist). The application calls it after queueing a new broadcast, so a user event, query or
+     * intent travels one hop per network round trip rather than one hop per gossip interval; each node
+     * that re-broadcasts it does the same. Transmissions per broadcast are unchanged (the retransmit
+     * limit counts sends, not ticks), only their timing. Calls coalesce: at most one extra round is pending,
+     * and it runs after whatever else the current packet queued.
+     */
+    public void gossipSoon() {
+        scheduler.execute(() -> {
+            if (shutdown || gossipKickPending || config.gossipNodes() == 0) {
+                return;
+            }
+            gossipKickPending = true;
+            scheduler.execute(() -> {
+                gossipKickPending = false;
+                if (!shutdown) {
+                    gossiper.tick();
+                }
+            });
+        });
+    }
+
     private void periodic(Duration interval, Runnable task) {
         Ticker t = new Ticker();
         tickers.add(t);
@@ -209,7 +235,8 @@ public final class Memberlist implements AutoCloseable {
                     if (success) {
                         ok.incrementAndGet();
                     } else {
-                        errors.add("Failed to join " + a + ": " + err);
+                        // memberlist names the IP only: "Failed to join 127.0.0.1: dial tcp ..."
+                        errors.add("Failed to join " + a.getAddress().getHostAddress() + ": " + err);
                         LOG.debug("Failed to join {}: {}", a, err);
                     }
                     if (pending.decrementAndGet() == 0) {
