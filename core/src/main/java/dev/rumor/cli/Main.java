@@ -17,31 +17,17 @@ import picocli.CommandLine.Command;
             MembersCommand.class, JoinCommand.class, LeaveCommand.class, ForceLeaveCommand.class,
             EventCommand.class, QueryCommand.class, TagsCommand.class, KeysCommand.class, KeygenCommand.class,
             InfoCommand.class, MonitorCommand.class, RttCommand.class, ReachabilityCommand.class,
-            VersionCommand.class, CommandLine.HelpCommand.class
+            VersionCommand.class, AgentCommand.class, CommandLine.HelpCommand.class
         })
 public final class Main {
 
     private Main() {
     }
 
-    /** Extra subcommands registered by other packages (the agent command), in addition to the client ones. */
-    private static final List<Object> EXTRA = new ArrayList<>();
-
-    /** Lets the agent package add {@code agent} without the client commands depending on it. */
-    public static synchronized void register(Object command) {
-        EXTRA.add(command);
-    }
-
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setPosixClusteredShortOptionsAllowed(false);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        for (Object c : agentCommands()) {
-            cl.addSubcommand(c);
-        }
-        for (Object c : EXTRA) {
-            cl.addSubcommand(c);
-        }
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();
@@ -55,17 +41,6 @@ public final class Main {
             return 1;
         });
         return cl;
-    }
-
-    /** The agent command lives in dev.rumor.agent; loaded by name so the CLI package has no hard dependency. */
-    private static List<Object> agentCommands() {
-        List<Object> out = new ArrayList<>();
-        try {
-            out.add(Class.forName("dev.rumor.agent.AgentCommand").getDeclaredConstructor().newInstance());
-        } catch (ReflectiveOperationException e) {
-            // not built yet: client commands still work
-        }
-        return out;
     }
 
     /** Runs the CLI and returns the exit code. */

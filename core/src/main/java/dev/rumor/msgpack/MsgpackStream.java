@@ -19,6 +19,8 @@ public final class MsgpackStream {
     private final InputStream in;
     private final ByteArrayOutputStream out;
     private final long maxBytes;
+    /** A byte read ahead by {@link #readValue} and not yet copied, or -1. */
+    private int pushedBack = -1;
 
     /**
      * @param in       the stream to read from (reads are unbuffered byte-by-byte for headers; wrap the socket
@@ -29,6 +31,33 @@ public final class MsgpackStream {
         this.in = in;
         this.out = new ByteArrayOutputStream();
         this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Reads exactly one msgpack value from {@code in} (e.g. the next IPC header or body on a long-lived
+     * connection) and returns its bytes for {@link MsgpackReader}.
+     *
+     * @return the value's bytes, or null if the stream ended cleanly before its first byte
+     * @throws IOException on a read error, an end of stream inside the value, invalid format bytes, or more than
+     *                     {@code maxBytes} bytes
+     */
+    public static byte[] readValue(InputStream in, long maxBytes) throws IOException {
+        MsgpackStream s = new MsgpackStream(in, maxBytes);
+        if (!s.peekStart()) {
+            return null;
+        }
+        s.copyValue();
+        return s.bytes();
+    }
+
+    /** Reads the first byte ahead so that a clean end of stream can be told apart from a truncated value. */
+    private boolean peekStart() throws IOException {
+        int b = in.read();
+        if (b < 0) {
+            return false;
+        }
+        pushedBack = b;
+        return true;
     }
 
     /** Everything copied so far. */
@@ -129,7 +158,13 @@ public final class MsgpackStream {
     }
 
     private int copyByte() throws IOException {
-        int b = in.read();
+        int b;
+        if (pushedBack >= 0) {
+            b = pushedBack;
+            pushedBack = -1;
+        } else {
+            b = in.read();
+        }
         if (b < 0) {
             throw new EOFException("stream ended inside a message");
         }

@@ -42,6 +42,22 @@ class MsgpackStreamTest {
         assertThrows(IOException.class, () -> new MsgpackStream(stream("a5616263"), 2).copyValue());
     }
 
+    @Test
+    void readValueSplitsConsecutiveValues() throws IOException {
+        byte[] two = MsgpackWriter.ipc().mapHeader(2).string("Command").string("handshake").string("Seq").uint(0)
+                .mapHeader(1).string("Version").uint(1).toByteArray();
+        ByteArrayInputStream in = new ByteArrayInputStream(two);
+        byte[] first = MsgpackStream.readValue(in, 1000);
+        byte[] second = MsgpackStream.readValue(in, 1000);
+        assertEquals(two.length, first.length + second.length);
+        assertEquals(0x82, first[0] & 0xff);
+        assertEquals(0x81, second[0] & 0xff);
+        assertEquals(null, MsgpackStream.readValue(in, 1000));
+        assertThrows(EOFException.class, () -> MsgpackStream.readValue(stream("82a1"), 1000));
+        assertEquals(1, MsgpackStream.readValue(stream("07"), 1).length);
+        assertThrows(IOException.class, () -> MsgpackStream.readValue(stream("a3616263"), 3));
+    }
+
     private static ByteArrayInputStream stream(String hex) {
         return new ByteArrayInputStream(java.util.HexFormat.of().parseHex(hex));
     }

@@ -94,6 +94,18 @@ public final class Lzw {
     }
 
     public static byte[] decompress(byte[] in, int offset, int length, int maxOutput) throws CodecException {
+        return decompress(in, offset, length, maxOutput, new int[1]);
+    }
+
+    /** How many CLEAR codes a stream contains (the leading one included); lets tests prove a table reset happened. */
+    static int clearCodes(byte[] in, int maxOutput) throws CodecException {
+        int[] clears = new int[1];
+        decompress(in, 0, in.length, maxOutput, clears);
+        return clears[0];
+    }
+
+    private static byte[] decompress(byte[] in, int offset, int length, int maxOutput, int[] clears)
+            throws CodecException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxOutput, Math.max(64, length * 3)));
         int[] prefix = new int[1 << MAX_WIDTH];
         byte[] suffix = new byte[1 << MAX_WIDTH];
@@ -127,6 +139,7 @@ public final class Lzw {
                     prefix[hi] = last;
                 }
             } else if (code == CLEAR) {
+                clears[0]++;
                 width = 9;
                 hi = EOF;
                 overflow = 1 << width;
