@@ -44,11 +44,9 @@ final class RumorAgent implements AutoCloseable {
     private final int rpcPort;
     private final Path logFile;
     private final Process process;
-    private final Builder builder;
 
-    private RumorAgent(Builder builder, int gossipPort, int rpcPort, Path logFile, Process process) {
-        this.name = builder.name;
-        this.builder = builder;
+    private RumorAgent(String name, int gossipPort, int rpcPort, Path logFile, Process process) {
+        this.name = name;
         this.gossipPort = gossipPort;
         this.rpcPort = rpcPort;
         this.logFile = logFile;
@@ -140,14 +138,6 @@ final class RumorAgent implements AutoCloseable {
         }
     }
 
-    /** A new agent with the same flags and ports (for restarts, e.g. from a snapshot). */
-    RumorAgent restart() {
-        if (process.isAlive()) {
-            throw new IllegalStateException(name + " is still running");
-        }
-        return builder.startOn(gossipPort, rpcPort, builder.workDir.resolve(name + "-restarted.log"));
-    }
-
     @Override
     public void close() {
         if (process.isAlive()) {
@@ -235,7 +225,7 @@ final class RumorAgent implements AutoCloseable {
             throw new IllegalStateException("rumor agent " + name + " kept losing port races:\n" + lastLog);
         }
 
-        RumorAgent startOn(int gossip, int rpc, Path log) {
+        private RumorAgent startOn(int gossip, int rpc, Path log) {
             List<String> cmd = new ArrayList<>(List.of(Dist.BIN.toString(), "agent", "-node=" + name,
                     "-bind=" + LOOPBACK + ":" + gossip, "-rpc-addr=" + LOOPBACK + ":" + rpc, "-log-level=" + logLevel));
             cmd.addAll(args);
@@ -252,7 +242,7 @@ final class RumorAgent implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start " + cmd, e);
             }
-            RumorAgent agent = new RumorAgent(this, gossip, rpc, log, p);
+            RumorAgent agent = new RumorAgent(name, gossip, rpc, log, p);
             boolean up = Eventually.poll(startTimeout,
                     () -> !p.isAlive() || (agent.log().contains(READY_LINE) && agent.rpcAccepts()));
             if (up && p.isAlive()) {
