@@ -3,6 +3,7 @@
 # wall time of `rumor members` against it. Uses the unpacked distribution (default distribution/target/rumor).
 #
 #   distribution/scripts/measure-footprint.sh [NODES=10] [IDLE_SECONDS=60] [MEMBERS_RUNS=20]
+#   PLAIN=1 distribution/scripts/measure-footprint.sh ...   # agents on a bare `java -cp lib/*` for comparison
 #
 # Peak RSS is VmHWM from /proc/PID/status of each agent JVM (the launcher exec's it, so the PID started is
 # the JVM), read after the cluster has converged and idled. Linux only. Every agent is stopped at the end.
@@ -41,8 +42,13 @@ while [ "$i" -lt "$NODES" ]; do
   gossip=$((BASE + 2 * i)); rpc=$((BASE + 2 * i + 1))
   join=
   [ "$i" -gt 0 ] && join="-join=127.0.0.1:$BASE"
+  if [ -n "${PLAIN:-}" ]; then
+    set -- java -Drumor.home="$RUMOR_HOME" -cp "$RUMOR_HOME/lib/*" dev.rumor.cli.Main
+  else
+    set -- "$RUMOR"
+  fi
   # shellcheck disable=SC2086
-  "$RUMOR" agent -node="n$i" -bind="127.0.0.1:$gossip" -rpc-addr="127.0.0.1:$rpc" -data-dir="$WORK/n$i" \
+  "$@" agent -node="n$i" -bind="127.0.0.1:$gossip" -rpc-addr="127.0.0.1:$rpc" -data-dir="$WORK/n$i" \
     $join >"$WORK/n$i.log" 2>&1 &
   pids="$pids $!"
   # the first node must be up before the others join it
@@ -68,15 +74,22 @@ echo "peak RSS per agent (VmHWM): min $((min / 1024)) MiB, mean $((total / NODES
 p1=${pids# }; p1=${p1%% *}
 echo "agent 0: $(grep -E '^(VmRSS|Threads)' "/proc/$p1/status" | tr -s ' \t' ' ' | tr '\n' ' ')"
 
-# wall time of `rumor members` (a fresh JVM each time), median and best of RUNS
-times=
-r=0
-while [ "$r" -lt "$RUNS" ]; do
-  s=$(date +%s%N)
-  "$RUMOR" members -rpc-addr="127.0.0.1:$((BASE + 3))" >/dev/null
-  e=$(date +%s%N)
-  times="$times $(( (e - s) / 1000000 ))"
-  r=$((r + 1))
-done
-sorted=$(printf '%s\n' $times | sort -n)
-echo "rumor members wall time over $RUNS runs: best $(echo "$sorted" | head -1) ms, median $(echo "$sorted" | sed -n "$(( (RUNS + 1) / 2 ))p") ms"
+# Wall time of `rumor members` (a fresh JVM each time), best and median of RUNS: through the launcher, the
+# launcher without the CDS archive, and a bare `java -cp lib/*` with the JVM's default options.
+time_members() {
+  label=$1; shift
+  times=
+  r=0
+  while [ "$r" -lt "$RUNS" ]; do
+    s=$(date +%s%N)
+    "$@" members -rpc-addr="127.0.0.1:$((BASE + 3))" >/dev/null
+    e=$(date +%s%N)
+    times="$times $(( (e - s) / 1000000 ))"
+    r=$((r + 1))
+  done
+  sorted=$(printf '%s\n' $times | sort -n)
+  echo "rumor members, $label, $RUNS runs: best $(echo "$sorted" | head -1) ms, median $(echo "$sorted" | sed -n "$(( (RUNS + 1) / 2 ))p") ms"
+}
+time_members "bin/rumor" "$RUMOR"
+time_members "bin/rumor with RUMOR_CDS=off" env RUMOR_CDS=off "$RUMOR"
+time_members "bare java -cp lib/*" java -cp "$RUMOR_HOME/lib/*" dev.rumor.cli.Main
