@@ -157,6 +157,7 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             agent = Agent.start(settings);
         } catch (Exception e) {
+            hub.openGate();
             say("==> Failed to start the agent: " + e.getMessage());
             return 1;
         }
@@ -187,6 +188,7 @@ public final class AgentCommand implements Callable<Integer> {
                 int n = agent.join(startJoin, replayEvents);
                 say("    Join completed. Synced with " + n + " initial agents");
             } catch (dev.rumor.rpc.RpcException e) {
+                hub.openGate();
                 say("==> Failed to join: " + e.getMessage().strip());
                 agent.close();
                 return 1;
@@ -198,6 +200,7 @@ public final class AgentCommand implements Callable<Integer> {
         say("");
         say("==> Log data will now stream in as it occurs:");
         say("");
+        hub.openGate();
         org.slf4j.LoggerFactory.getLogger("dev.rumor.agent.Agent").info("Rumor agent starting (log level {})", hub.level());
         return waitForSignals(agent, config, signals);
     }

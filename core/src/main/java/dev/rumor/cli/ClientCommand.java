@@ -54,6 +54,14 @@ abstract class ClientCommand implements Callable<Integer> {
         }
     }
 
+    /** serf's argument error: the message, a blank line and the command's help, exit 1. */
+    int usageError(String message) {
+        println(message);
+        println("");
+        println(spec.commandLine().getUsageMessage());
+        return 1;
+    }
+
     /** Checks arguments before connecting; returns an exit code to stop, or null to go on. */
     Integer validate() {
         return null;

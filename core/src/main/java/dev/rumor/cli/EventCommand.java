@@ -22,19 +22,12 @@ final class EventCommand extends ClientCommand {
     @Override
     Integer validate() {
         if (args.isEmpty()) {
-            return usage("An event name must be specified.");
+            return usageError("An event name must be specified.");
         }
         if (args.size() > 2) {
-            return usage("Too many command line arguments. Only a name and payload must be specified.");
+            return usageError("Too many command line arguments. Only a name and payload must be specified.");
         }
         return null;
-    }
-
-    private Integer usage(String message) {
-        println(message);
-        println("");
-        println(spec.commandLine().getUsageMessage());
-        return 1;
     }
 
     @Override

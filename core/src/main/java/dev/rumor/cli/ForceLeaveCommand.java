@@ -20,10 +20,7 @@ final class ForceLeaveCommand extends ClientCommand {
     @Override
     Integer validate() {
         if (nodes.size() != 1) {
-            println("A node name must be specified to force leave.");
-            println("");
-            println(spec.commandLine().getUsageMessage());
-            return 1;
+            return usageError("A node name must be specified to force leave.");
         }
         return null;
     }

@@ -20,10 +20,7 @@ final class JoinCommand extends ClientCommand {
     @Override
     Integer validate() {
         if (addresses.isEmpty()) {
-            println("At least one address to join must be specified.");
-            println("");
-            println(spec.commandLine().getUsageMessage());
-            return 1;
+            return usageError("At least one address to join must be specified.");
         }
         return null;
     }

@@ -60,11 +60,8 @@ final class QueryCommand extends ClientCommand {
             return 1;
         }
         if (args.isEmpty() || args.size() > 2) {
-            println(args.isEmpty() ? "A query name must be specified."
+            return usageError(args.isEmpty() ? "A query name must be specified."
                     : "Too many command line arguments. Only a name and payload must be specified.");
-            println("");
-            println(spec.commandLine().getUsageMessage());
-            return 1;
         }
         if (relayFactor > 255 || relayFactor < 0) {
             println("Relay factor must be between 0 and 255");

@@ -30,10 +30,7 @@ final class RttCommand extends ClientCommand {
                 return 1;
             }
         } else if (pair.size() != 2) {
-            println("One or two node names must be specified");
-            println("");
-            println(spec.commandLine().getUsageMessage());
-            return 1;
+            return usageError("One or two node names must be specified");
         }
         double[][] vec = new double[2][];
         double[] height = new double[2];

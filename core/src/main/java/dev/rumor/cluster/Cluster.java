@@ -53,12 +53,15 @@ public final class Cluster implements AutoCloseable {
     private final CoordinateClient coordClient;
     private final Map<String, Coordinate> coordCache = new ConcurrentHashMap<>();
     private final KeyManager keyManager;
+    private final StateExchange exchange;
+    private final ConflictResolver conflicts;
     private final List<Scheduler.Cancellable> timers = new ArrayList<>();
     private volatile Map<String, String> tags;
     private volatile State state = State.ALIVE;
     private volatile Memberlist memberlist;
-    private boolean eventJoinIgnore;
-    private Runnable onLeave = () -> { };
+    /** Joins in flight that must not replay old events (serf's {@code eventJoinIgnore}). */
+    private int ignoreOldJoins;
+    private volatile Runnable onLeave = () -> { };
 
     private Cluster(ClusterConfig config, Scheduler scheduler, Consumer<ClusterEvent> events) {
         this.config = config;
@@ -77,7 +80,10 @@ public final class Cluster implements AutoCloseable {
         this.userEvents = new UserEvents(new LamportClock(), new UserEventBuffer(config.eventBuffer()), internal);
         this.queries = new Queries(config, new LamportClock(), new QueryBuffer(config.queryBuffer()), scheduler, random,
                 (to, msg) -> memberlist.sendTo(to, msg), () -> table.snapshot().values(), () -> tags, internal,
-                raw -> broadcasts.queries.queue(SerfBroadcasts.unique(raw, null)));
+                raw -> {
+                    broadcasts.queries.queue(SerfBroadcasts.unique(raw, null));
+                    memberlist.gossipSoon();
+                });
         this.coordClient = config.coordinates() == null ? null : new CoordinateClient(config.coordinates());
         table.onErase(name -> {
             if (coordClient != null) {
@@ -86,6 +92,13 @@ public final class Cluster implements AutoCloseable {
             }
         });
         this.keyManager = new KeyManager(this);
+        this.exchange = new StateExchange(clock, table, userEvents, queries.clock(), () -> state == State.ALIVE);
+        this.conflicts = new ConflictResolver(config.nodeName(), config.enableNameConflictResolution(),
+                () -> memberlist.localNode(), payload -> {
+                    Node local = memberlist.localNode();
+                    return queries.start(InternalQueries.CONFLICT, payload, QueryParams.defaults(),
+                            defaultQueryTimeout(), local.addr(), local.port());
+                }, () -> scheduler.execute(this::shutdown));
         // serf starts every clock at 1
         clock.increment();
         userEvents.clock().increment();
@@ -176,10 +189,12 @@ public final class Cluster implements AutoCloseable {
         CompletableFuture<Integer> out = new CompletableFuture<>();
         scheduler.execute(() -> {
             if (ignoreOld) {
-                eventJoinIgnore = true;
+                ignoreOldJoins++;
             }
             memberlist.join(existing).whenComplete((n, err) -> scheduler.execute(() -> {
-                eventJoinIgnore = false;
+                if (ignoreOld) {
+                    ignoreOldJoins--;
+                }
                 if (err != null) {
                     out.completeExceptionally(err);
                     return;
@@ -279,6 +294,7 @@ public final class Cluster implements AutoCloseable {
     private CompletableFuture<Void> broadcastAndWait(SerfMessage msg, String timeoutMessage) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         broadcasts.intents.queue(SerfBroadcasts.unique(SerfCodec.encode(msg), () -> f.complete(null)));
+        memberlist.gossipSoon();
         Scheduler.Cancellable t = scheduler.schedule(config.broadcastTimeout(),
                 () -> f.completeExceptionally(new TimeoutException(timeoutMessage)));
         f.whenComplete((v, e) -> t.cancel());
@@ -295,6 +311,7 @@ public final class Cluster implements AutoCloseable {
         return onProtocolThread(() -> {
             byte[] raw = userEvents.send(name, copy, coalesce, config.userEventSizeLimit());
             broadcasts.events.queue(SerfBroadcasts.unique(raw, null));
+            memberlist.gossipSoon();
             return null;
         });
     }
@@ -460,6 +477,7 @@ public final class Cluster implements AutoCloseable {
         clock.witness(ltime);
         table.joinIntent(msg);
         broadcasts.intents.queue(SerfBroadcasts.unique(SerfCodec.encode(msg), null));
+        memberlist.gossipSoon();
     }
 
     private void reconnect() {
@@ -503,18 +521,22 @@ public final class Cluster implements AutoCloseable {
                 broadcastJoin(clock.time());
             } else if (r == MemberTable.LeaveResult.APPLIED) {
                 broadcasts.intents.queue(SerfBroadcasts.unique(buf.clone(), null));
+                memberlist.gossipSoon();
             }
         } else if (m instanceof SerfMessage.Join j) {
             if (table.joinIntent(j)) {
                 broadcasts.intents.queue(SerfBroadcasts.unique(buf.clone(), null));
+                memberlist.gossipSoon();
             }
         } else if (m instanceof SerfMessage.UserEvent e) {
             if (userEvents.receive(e)) {
                 broadcasts.events.queue(SerfBroadcasts.unique(buf.clone(), null));
+                memberlist.gossipSoon();
             }
         } else if (m instanceof SerfMessage.Query q) {
             if (queries.receive(q)) {
                 broadcasts.queries.queue(SerfBroadcasts.unique(buf.clone(), null));
+                memberlist.gossipSoon();
             }
         } else if (m instanceof SerfMessage.QueryResponse r) {
             queries.receiveResponse(r);
@@ -542,56 +564,11 @@ public final class Cluster implements AutoCloseable {
     }
 
     byte[] localState() {
-        return SerfCodec.encode(new SerfMessage.PushPull(clock.time(), table.statusLTimes(), table.leftMemberNames(),
-                userEvents.clock().time(), userEvents.slots(), queries.clock().time()));
+        return exchange.localState();
     }
 
     void mergeRemoteState(byte[] buf, boolean join) {
-        if (buf == null || buf.length == 0) {
-            LOG.error("Remote state is zero bytes");
-            return;
-        }
-        if (buf[0] != dev.rumor.cluster.wire.SerfMessageType.PUSH_PULL.code()) {
-            LOG.error("Remote state has bad type prefix: {}", buf[0] & 0xff);
-            return;
-        }
-        SerfMessage.PushPull pp;
-        try {
-            pp = (SerfMessage.PushPull) SerfCodec.decode(buf);
-        } catch (dev.rumor.msgpack.MsgpackException e) {
-            LOG.error("Failed to decode remote state: {}", e.getMessage());
-            return;
-        }
-        if (pp.ltime() != 0) {
-            clock.witness(pp.ltime() - 1);
-        }
-        if (pp.eventLTime() != 0) {
-            userEvents.clock().witness(pp.eventLTime() - 1);
-        }
-        if (pp.queryLTime() != 0) {
-            queries.clock().witness(pp.queryLTime() - 1);
-        }
-        java.util.Set<String> leftSet = new java.util.HashSet<>(pp.leftMembers());
-        for (String name : pp.leftMembers()) {
-            long lt = pp.statusLTimes().getOrDefault(name, 0L) + 1;
-            table.leaveIntent(new SerfMessage.Leave(lt, name, false), state == State.ALIVE);
-        }
-        pp.statusLTimes().forEach((name, lt) -> {
-            if (!leftSet.contains(name)) {
-                table.joinIntent(new SerfMessage.Join(lt, name));
-            }
-        });
-        if (join && eventJoinIgnore) {
-            userEvents.buffer().raiseMinTime(pp.eventLTime());
-        }
-        for (SerfMessage.EventSlot slot : pp.events()) {
-            if (slot == null) {
-                continue;
-            }
-            for (SerfMessage.EventEntry e : slot.events()) {
-                userEvents.receive(new SerfMessage.UserEvent(slot.ltime(), e.name(), e.payload(), false));
-            }
-        }
+        exchange.merge(buf, join, ignoreOldJoins > 0);
     }
 
     void nodeJoined(Node n) {
@@ -607,60 +584,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     void conflict(Node existing, Node other) {
-        if (!existing.name().equals(config.nodeName())) {
-            LOG.warn("Name conflict for '{}' both {} and {} are claiming", existing.name(), existing.address(),
-                    other.address());
-            return;
-        }
-        LOG.error("Node name conflicts with another node at {}. Names must be unique! (Resolution enabled: {})",
-                other.address(), config.enableNameConflictResolution());
-        if (config.enableNameConflictResolution()) {
-            resolveConflict();
-        }
-    }
-
-    private void resolveConflict() {
-        Node local = memberlist.localNode();
-        byte[] payload = config.nodeName().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        Duration timeout = defaultQueryTimeout();
-        QueryResponses resp;
-        try {
-            resp = queries.start(InternalQueries.CONFLICT, payload, QueryParams.defaults(), timeout, local.addr(),
-                    local.port());
-        } catch (RuntimeException e) {
-            LOG.error("Failed to start name resolution query: {}", e.getMessage());
-            return;
-        }
-        resp.done().thenAccept(q -> scheduler.execute(() -> {
-            int responses = 0;
-            int matching = 0;
-            for (NodeResponse r : q.responses()) {
-                SerfMessage.ConflictResponse c;
-                try {
-                    SerfMessage m = r.payload() == null || r.payload().length == 0 ? null : SerfCodec.decode(r.payload());
-                    if (!(m instanceof SerfMessage.ConflictResponse cr)) {
-                        LOG.error("Invalid conflict query response type");
-                        continue;
-                    }
-                    c = cr;
-                } catch (dev.rumor.msgpack.MsgpackException e) {
-                    LOG.error("Failed to decode conflict query response: {}", e.getMessage());
-                    continue;
-                }
-                responses++;
-                if (c.member() != null && java.util.Arrays.equals(c.member().addr(), local.addr())
-                        && c.member().port() == local.port()) {
-                    matching++;
-                }
-            }
-            int majority = responses / 2 + 1;
-            if (matching >= majority) {
-                LOG.info("majority in name conflict resolution [{} / {}]", matching, responses);
-                return;
-            }
-            LOG.warn("minority in name conflict resolution, quitting [{} / {}]", matching, responses);
-            shutdown();
-        }));
+        conflicts.conflict(existing, other);
     }
 
     byte[] ackPayload() {

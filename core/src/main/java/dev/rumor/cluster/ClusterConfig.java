@@ -34,8 +34,9 @@ import java.util.Objects;
  * @param userEventSizeLimit  name + payload limit of a user event (serf agent default); 512
  * @param enableNameConflictResolution vote and quit when another node claims our name; true
  * @param coordinates         Vivaldi configuration, or null to disable coordinates
- * @param keyring             the gossip keyring the key-management queries act on (the same object the
- *                            membership layer encrypts with), or null when encryption is off
+ * @param keyring             the keyring the key-management queries act on: must be the membership
+ *                            profile's own object, so an installed key is used for decryption at once;
+ *                            null when encryption is off ({@link #defaults} takes the profile's)
  * @param keyringFile         where to persist the keyring after a key change, or null
  * @param rejoinAfterLeave    a snapshot's {@code leave} does not prevent re-joining (agent {@code -rejoin})
  * @param randomSeed          seed of the serf layer's random choices (query IDs, relays, reconnects); null = random
@@ -93,7 +94,7 @@ public record ClusterConfig(
         return new ClusterConfig(membership, Map.of(), 5, Duration.ofSeconds(5), Duration.ofSeconds(1),
                 Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofHours(24), Duration.ofHours(24),
                 Duration.ofMinutes(5), Duration.ofSeconds(30), 128, 4096, 0, 512, 512, 16, 1024, 1024, 512, true,
-                CoordinateConfig.defaults(), null, null, false, null);
+                CoordinateConfig.defaults(), membership.keyring(), null, false, null);
     }
 
     public String nodeName() {
@@ -108,8 +109,10 @@ public record ClusterConfig(
                 keyring, keyringFile, rejoinAfterLeave, randomSeed);
     }
 
+    /** Sets the keyring on the membership profile, and where to persist it after key changes. */
     public ClusterConfig withKeyring(Keyring k, Path file) {
-        return new ClusterConfig(membership, tags, protocolVersion, broadcastTimeout, leavePropagateDelay, reapInterval,
+        return new ClusterConfig(membership.toBuilder().keyring(k).build(), tags, protocolVersion, broadcastTimeout,
+                leavePropagateDelay, reapInterval,
                 reconnectInterval, reconnectTimeout, tombstoneTimeout, recentIntentTimeout, queueCheckInterval,
                 queueDepthWarning, maxQueueDepth, minQueueDepth, eventBuffer, queryBuffer, queryTimeoutMult,
                 querySizeLimit, queryResponseSizeLimit, userEventSizeLimit, enableNameConflictResolution, coordinates,

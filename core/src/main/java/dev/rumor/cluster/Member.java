@@ -32,6 +32,19 @@ public record Member(String name, byte[] addr, int port, Map<String, String> tag
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof Member m && m.name.equals(name) && java.util.Arrays.equals(m.addr, addr) && m.port == port
+                && m.tags.equals(tags) && m.status == status && m.protocolMin == protocolMin
+                && m.protocolMax == protocolMax && m.protocolCur == protocolCur && m.delegateMin == delegateMin
+                && m.delegateMax == delegateMax && m.delegateCur == delegateCur;
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + status.hashCode();
+    }
+
+    @Override
     public String toString() {
         return "Member[" + name + " " + address() + " " + status + " " + tags + "]";
     }

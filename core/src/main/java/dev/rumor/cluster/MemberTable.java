@@ -119,7 +119,7 @@ final class MemberTable {
             failed.remove(st);
             left.remove(st);
         }
-        LOG.info("EventMemberJoin: {} {}", n.name(), st.member.address().getAddress());
+        LOG.info("EventMemberJoin: {} {}", n.name(), st.member.address().getAddress().getHostAddress());
         emit(ClusterEvent.Type.MEMBER_JOIN, st.member);
     }
 
@@ -148,7 +148,7 @@ final class MemberTable {
             }
         }
         LOG.info("{}: {} {}", type == ClusterEvent.Type.MEMBER_LEAVE ? "EventMemberLeave" : "EventMemberFailed",
-                n.name(), st.member.address().getAddress());
+                n.name(), st.member.address().getAddress().getHostAddress());
         emit(type, st.member);
     }
 
@@ -209,7 +209,8 @@ final class MemberTable {
                 st.member = st.member.withStatus(MemberStatus.LEFT);
                 failed.remove(st);
                 left.add(st);
-                LOG.info("EventMemberLeave (forced): {} {}", st.member.name(), st.member.address().getAddress());
+                LOG.info("EventMemberLeave (forced): {} {}", st.member.name(),
+                        st.member.address().getAddress().getHostAddress());
                 emit(ClusterEvent.Type.MEMBER_LEAVE, st.member);
             }
             case LEAVING, LEFT -> {
@@ -229,7 +230,8 @@ final class MemberTable {
             if (members.get(st.member.name()) != st) {
                 return;
             }
-            LOG.info("EventMemberReap (forced): {} {}", st.member.name(), st.member.address().getAddress());
+            LOG.info("EventMemberReap (forced): {} {}", st.member.name(),
+                    st.member.address().getAddress().getHostAddress());
             left.remove(st);
             failed.remove(st);
             erase(st);

@@ -21,7 +21,8 @@ public record QueryParams(List<String> filterNodes, Map<String, String> filterTa
 
     public QueryParams {
         filterNodes = filterNodes == null ? List.of() : List.copyOf(filterNodes);
-        filterTags = filterTags == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(filterTags));
+        filterTags = filterTags == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(filterTags));
         if (relayFactor < 0 || relayFactor > 255) {
             throw new IllegalArgumentException("relay factor must be 0..255");
         }

@@ -145,6 +145,32 @@ public final class Memberlist implements AutoCloseable {
     }
 
     /** A fixed-rate ticker that starts after a random stagger (so nodes do not synchronise). */
+    /** True while an eager gossip round is queued; see {@link #gossipSoon()}. */
+    private boolean gossipKickPending;
+
+    /**
+     * Runs a gossip round as soon as the protocol thread is free instead of at the next tick (Rumor, beyond
+     * memberlist). The application calls it after queueing a new broadcast, so a user event, query or
+     * intent travels one hop per network round trip rather than one hop per gossip interval; each node
+     * that re-broadcasts it does the same. Transmissions per broadcast are unchanged (the retransmit
+     * limit counts sends, not ticks), only their timing. Calls coalesce: at most one extra round is pending,
+     * and it runs after whatever else the current packet queued.
+     */
+    public void gossipSoon() {
+        scheduler.execute(() -> {
+            if (shutdown || gossipKickPending || config.gossipNodes() == 0) {
+                return;
+            }
+            gossipKickPending = true;
+            scheduler.execute(() -> {
+                gossipKickPending = false;
+                if (!shutdown) {
+                    gossiper.tick();
+                }
+            });
+        });
+    }
+
     private void periodic(Duration interval, Runnable task) {
         Ticker t = new Ticker();
         tickers.add(t);
@@ -385,6 +411,7 @@ public final class Memberlist implements AutoCloseable {
 
     /** Thrown (via the join future) when no address could be joined. */
     public static final class JoinException extends Exception {
+        private static final long serialVersionUID = 1L;
         private final List<String> errors;
 
         JoinException(List<String> errors) {

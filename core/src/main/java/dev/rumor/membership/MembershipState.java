@@ -1,6 +1,5 @@
 package dev.rumor.membership;
 
-import dev.rumor.membership.wire.Message;
 import dev.rumor.membership.wire.Message.Alive;
 import dev.rumor.membership.wire.Message.Dead;
 import dev.rumor.membership.wire.Message.PushNodeState;
@@ -539,10 +538,5 @@ final class MembershipState {
     /** For tests: the suspicion timer running for a node, or null. */
     Suspicion suspicion(String name) {
         return timers.get(name);
-    }
-
-    /** Convenience used by tests and the facade: a message about ourselves. */
-    Message localAlive(byte[] addr, int port, byte[] meta) {
-        return new Alive(nextIncarnation(), localName, addr, port, meta, config.vsn());
     }
 }

@@ -131,6 +131,10 @@ final class Receiver {
             }
             try {
                 if (m instanceof Message.Alive a) {
+                    if (a.port() == 0) {
+                        // Protocol 1 senders leave the port out; memberlist assumes our own bind port.
+                        a = new Message.Alive(a.incarnation(), a.node(), a.addr(), bindPort(), a.meta(), a.vsn());
+                    }
                     state.aliveNode(a, null, false);
                 } else if (m instanceof Message.Suspect s) {
                     state.suspectNode(s);
@@ -144,6 +148,11 @@ final class Receiver {
                 LOG.warn("Failed to apply {}: {}", m.type(), e.toString());
             }
         }
+    }
+
+    private int bindPort() {
+        InetSocketAddress bind = config.bindAddress();
+        return bind != null && bind.getPort() != 0 ? bind.getPort() : self.port();
     }
 
     private static InetSocketAddress replyAddress(byte[] sourceAddr, int sourcePort, InetSocketAddress from) {
@@ -167,7 +176,7 @@ final class Receiver {
      * under the requester's number, and sends a nack if asked and nothing came within ProbeTimeout.
      */
     private void handleIndirectPing(IndirectPing ind, InetSocketAddress from) {
-        int port = ind.port() == 0 ? self.port() : ind.port();
+        int port = ind.port() == 0 ? bindPort() : ind.port();
         InetSocketAddress requester = replyAddress(ind.sourceAddr(), ind.sourcePort(), from);
         long localSeq = acks.nextSeqNo();
         boolean[] acked = new boolean[1];

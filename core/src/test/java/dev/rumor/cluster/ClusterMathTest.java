@@ -39,7 +39,8 @@ class ClusterMathTest {
     void queryAndResponseLimits() {
         byte[] big = new byte[1000];
         SerfMessage.Query q = new SerfMessage.Query(1, 1, new byte[4], 1, "n", null, 0, 0, Duration.ZERO, "q", big);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClusterMath.checkedQuery(q, 1024));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ClusterMath.checkedQuery(q, 1024));
         assertEquals("query exceeds limit of 1024 bytes", e.getMessage());
         SerfMessage.QueryResponse r = new SerfMessage.QueryResponse(1, 1, "n", 0, new byte[1024]);
         e = assertThrows(IllegalArgumentException.class, () -> ClusterMath.checkedResponse(r, 1024));

@@ -245,6 +245,59 @@ class MemberlistTest {
         assertEquals(2, a.numMembers());
     }
 
+    private static byte[] hex(String h) {
+        byte[] out = new byte[h.length() / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) Integer.parseInt(h.substring(2 * i, 2 * i + 2), 16);
+        }
+        return out;
+    }
+
+    /** Packets captured from the real serf binary (wire-protocol.md §2.7) drive the state machine. */
+    @Test
+    void realSerfGossipPacketsAreUnderstood() throws Exception {
+        Memberlist a = start("alpha", Delegates.none());
+        Transport rogue = net.transport("rogue");
+        byte[] vsn = {1, 5, 2, 2, 5, 5};
+        for (String n : List.of("beta", "gamma")) {
+            byte[] alive = dev.rumor.membership.wire.Codec.encode(
+                    new dev.rumor.membership.wire.Message.Alive(1, n, new byte[] {127, 0, 0, 1}, 17947 + n.length(), new byte[0], vsn));
+            rogue.sendPacket(net.address("alpha"), alive);
+        }
+        sched.runFor(Duration.ofMillis(10));
+        assertEquals(3, a.numMembers());
+        // suspect{From: beta, Incarnation: 1, Node: gamma} with CRC
+        rogue.sendPacket(net.address("alpha"),
+                hex("0cda3f3b660383a446726f6da462657461ab496e6361726e6174696f6e01a44e6f6465a567616d6d61"));
+        // dead{From: beta, Incarnation: 2, Node: beta} with CRC: beta leaves
+        rogue.sendPacket(net.address("alpha"),
+                hex("0c9add4e330583a446726f6da462657461ab496e6361726e6174696f6e02a44e6f6465a462657461"));
+        sched.runFor(Duration.ofMillis(10));
+        assertEquals(NodeStatus.SUSPECT, a.node("gamma").status());
+        assertEquals(NodeStatus.LEFT, a.node("beta").status());
+        assertEquals(2, a.node("beta").incarnation());
+        assertEquals(0, a.stats().malformedPackets());
+    }
+
+    /**
+     * memberlist applies queued state messages newest first, so of [dead(b, from x), dead(b, from b)] in
+     * one compound the leave wins; in arrival order the failure would win. Peers running Go see "left".
+     */
+    @Test
+    void partsOfACompoundAreAppliedLastFirst() throws Exception {
+        Memberlist a = start("a", Delegates.none());
+        Transport rogue = net.transport("rogue");
+        byte[] vsn = {1, 5, 2, 2, 5, 5};
+        rogue.sendPacket(net.address("a"), dev.rumor.membership.wire.Codec.encode(
+                new dev.rumor.membership.wire.Message.Alive(1, "b", new byte[] {10, 0, 0, 9}, 7946, new byte[0], vsn)));
+        sched.runFor(Duration.ofMillis(10));
+        byte[] failed = dev.rumor.membership.wire.Codec.encode(new dev.rumor.membership.wire.Message.Dead(1, "b", "x"));
+        byte[] left = dev.rumor.membership.wire.Codec.encode(new dev.rumor.membership.wire.Message.Dead(1, "b", "b"));
+        rogue.sendPacket(net.address("a"), dev.rumor.membership.wire.Compound.encode(List.of(failed, left)));
+        sched.runFor(Duration.ofMillis(10));
+        assertEquals(NodeStatus.LEFT, a.node("b").status());
+    }
+
     @Test
     void leaveCompletesAtOnceWhenAlone() throws Exception {
         Memberlist a = start("a", Delegates.none());

@@ -44,6 +44,8 @@ public final class LogHub {
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private volatile int level;
     private int lastSeverity = 2;
+    /** Console lines held back until the start-up banner is printed (serf's logGate). */
+    private List<String> gated = new ArrayList<>();
 
     /** One formatted line and its severity. */
     public record Line(int severity, String text) {
@@ -150,7 +152,21 @@ public final class LogHub {
             }
         }
         if (line.severity() >= level) {
+            synchronized (this) {
+                if (gated != null) {
+                    gated.add("    " + line.text());
+                    return;
+                }
+            }
             console.println("    " + line.text());
+        }
+    }
+
+    /** Prints the held-back start-up lines and lets later lines through directly. */
+    public synchronized void openGate() {
+        if (gated != null) {
+            gated.forEach(console::println);
+            gated = null;
         }
     }
 
@@ -161,6 +177,9 @@ public final class LogHub {
             return new Line(lastSeverity, raw);
         }
         String lvl = m.group(2).equals("ERROR") ? "ERR" : m.group(2);
+        if (lvl.equals("INFO") && m.group(3).startsWith("org.pf4j")) {
+            lvl = "DEBUG"; // PF4J's per-jar lifecycle chatter; our own plugin-host lines say what matters
+        }
         lastSeverity = LEVELS.indexOf(lvl);
         return new Line(lastSeverity, m.group(1) + " [" + lvl + "] " + component(m.group(3)) + ": " + m.group(4));
     }

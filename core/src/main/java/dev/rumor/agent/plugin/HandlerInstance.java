@@ -113,7 +113,7 @@ final class HandlerInstance {
                 predecessor.get(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 LOG.warn("handler '{}': previous instance still busy after {}; starting anyway", spec.name(),
-                        spec.timeout());
+                        text(spec.timeout()));
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
@@ -141,7 +141,7 @@ final class HandlerInstance {
         ScheduledFuture<?> slowTimer = watchdog.schedule(() -> {
             slow.incrementAndGet();
             LOG.warn("handler '{}' ({}) slow, execution exceeding {} ({})", spec.name(), spec.type(),
-                    slowAfter, describe(event));
+                    text(slowAfter), describe(event));
         }, slowAfter.toNanos(), TimeUnit.NANOSECONDS);
         ScheduledFuture<?> timeoutTimer = watchdog.schedule(call::timeout, spec.timeout().toNanos(),
                 TimeUnit.NANOSECONDS);
@@ -160,7 +160,7 @@ final class HandlerInstance {
             if (timedOut) {
                 timeouts.incrementAndGet();
                 LOG.warn("handler '{}' ({}) timed out after {} on {} and was interrupted{}", spec.name(),
-                        spec.type(), spec.timeout(), describe(event),
+                        spec.type(), text(spec.timeout()), describe(event),
                         failure == null ? "" : ": " + failure);
             } else if (failure != null) {
                 failures.incrementAndGet();
@@ -228,6 +228,28 @@ final class HandlerInstance {
             }
         }
         return n;
+    }
+
+    /** Go's spelling ("1s", "250ms", "1m30s"), as serf's log lines show durations. */
+    static String text(Duration d) {
+        if (d.toMillis() < 1000) {
+            return d.toMillis() + "ms";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (d.toHours() > 0) {
+            sb.append(d.toHours()).append('h');
+        }
+        if (d.toMinutesPart() > 0) {
+            sb.append(d.toMinutesPart()).append('m');
+        }
+        if (d.toSecondsPart() > 0 || d.toMillisPart() > 0) {
+            sb.append(d.toSecondsPart());
+            if (d.toMillisPart() > 0) {
+                sb.append('.').append(String.format("%03d", d.toMillisPart()).replaceAll("0+$", ""));
+            }
+            sb.append('s');
+        }
+        return sb.toString();
     }
 
     static String describe(Event e) {

@@ -20,7 +20,6 @@ public final class Lzw {
     private static final int MAX_WIDTH = 12;
     private static final int MAX_CODE = (1 << MAX_WIDTH) - 1;
     private static final int TABLE_SIZE = 4 << MAX_WIDTH;
-    private static final int TABLE_MASK = TABLE_SIZE - 1;
 
     private Lzw() {
     }
@@ -30,8 +29,12 @@ public final class Lzw {
         int width = 9;
         int hi = EOF;
         int overflow = 1 << width;
-        // open-addressed map (prefix code << 8 | byte) -> code, packed as key << 12 | code; 0 = empty
-        int[] table = new int[TABLE_SIZE];
+        // open-addressed map (prefix code << 8 | byte) -> code, packed as key << 12 | code; 0 = empty.
+        // At most one entry per input byte (and never more than 4094 before a reset), so a table sized to
+        // four times that keeps the load under 25% without allocating 64 KiB for every small packet.
+        int tableSize = Math.min(TABLE_SIZE, Integer.highestOneBit(Math.max(16, Math.min(in.length, MAX_CODE)) * 4 - 1) << 1);
+        int mask = tableSize - 1;
+        int[] table = new int[tableSize];
         out.write(CLEAR, width);
         if (in.length == 0) {
             out.write(EOF, width);
@@ -42,13 +45,13 @@ public final class Lzw {
         for (int i = 1; i < in.length; i++) {
             int literal = in[i] & 0xff;
             int key = code << 8 | literal;
-            int hash = (key >>> 12 ^ key) & TABLE_MASK;
+            int hash = (key >>> 12 ^ key) & mask;
             for (int h = hash, t = table[hash]; t != 0; ) {
                 if (key == t >>> 12) {
                     code = t & MAX_CODE;
                     continue outer;
                 }
-                h = (h + 1) & TABLE_MASK;
+                h = (h + 1) & mask;
                 t = table[h];
             }
             out.write(code, width);
@@ -67,7 +70,7 @@ public final class Lzw {
                 continue;
             }
             while (table[hash] != 0) {
-                hash = (hash + 1) & TABLE_MASK;
+                hash = (hash + 1) & mask;
             }
             table[hash] = key << 12 | hi;
         }

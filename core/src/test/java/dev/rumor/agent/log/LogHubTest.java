@@ -15,6 +15,10 @@ class LogHubTest {
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
     private final LogHub hub = new LogHub(new PrintStream(console, true, StandardCharsets.UTF_8), "INFO");
 
+    {
+        hub.openGate();
+    }
+
     private void log(String s) {
         PrintStream err = new PrintStream(new LogHub.LineSplitter(hub), true, StandardCharsets.UTF_8);
         err.println(s);
@@ -61,6 +65,18 @@ class LogHubTest {
         log("2026/11/27 07:40:26 [INFO] dev.rumor.agent.Agent - fine");
         assertEquals(3, warn.size());
         assertEquals("\tat a.b(C.java:1)", warn.get(2));
+    }
+
+    @Test
+    void startupLinesWaitForTheGate() {
+        LogHub gatedHub = new LogHub(new PrintStream(console, true, StandardCharsets.UTF_8), "INFO");
+        PrintStream err = new PrintStream(new LogHub.LineSplitter(gatedHub), true, StandardCharsets.UTF_8);
+        err.println("2026/11/27 07:40:26 [INFO] org.pf4j.AbstractPluginManager - Start plugin 'x'");
+        err.println("2026/11/27 07:40:26 [INFO] dev.rumor.agent.Agent - early");
+        assertEquals("", console.toString(StandardCharsets.UTF_8));
+        gatedHub.openGate();
+        assertEquals("    2026/11/27 07:40:26 [INFO] agent: early\n", console.toString(StandardCharsets.UTF_8),
+                "PF4J's INFO chatter is demoted to DEBUG");
     }
 
     @Test

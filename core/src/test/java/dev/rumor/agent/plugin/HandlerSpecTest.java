@@ -65,4 +65,13 @@ class HandlerSpecTest {
         assertThrows(IllegalArgumentException.class, () -> a.withQueueSize(0));
         assertThrows(IllegalArgumentException.class, () -> a.withTimeout(java.time.Duration.ZERO));
     }
+
+    @Test
+    void durationsAreLoggedInGoSpelling() {
+        assertEquals("1s", HandlerInstance.text(java.time.Duration.ofSeconds(1)));
+        assertEquals("250ms", HandlerInstance.text(java.time.Duration.ofMillis(250)));
+        assertEquals("1m30s", HandlerInstance.text(java.time.Duration.ofSeconds(90)));
+        assertEquals("1.5s", HandlerInstance.text(java.time.Duration.ofMillis(1500)));
+        assertEquals("2h", HandlerInstance.text(java.time.Duration.ofHours(2)));
+    }
 }

@@ -133,6 +133,11 @@ class PluginHostReloadTest {
 
         host.dispatcher().dispatch(user("deploy"));
         awaitLine("v1 p1#1 deploy");
+        await(WAIT, () -> host.stats().instances().get(0).runs() == 1, () -> host.stats().toString());
+        assertEquals(Map.of("plugins", "1", "handlers", "1",
+                "plugin.probe", "1.0.0 " + jar.toAbsolutePath().normalize() + " types=probe",
+                "handler.p1", "type=probe queue=0/1024 in_flight=0 runs=1 failures=0 timeouts=0 dropped=0 slow=0"),
+                host.stats().toInfo());
         ClassLoader loader = host.pluginClassLoader("probe");
         assertNotNull(loader);
         assertNotNull(loader.getResource("probe/ProbeHandler.class"));

@@ -72,7 +72,8 @@ class SerfCodecTest {
         UserEvent e = new UserEvent(3, "monev", "pp".getBytes(StandardCharsets.UTF_8), true);
         assertVector(e, "03 84 a2\"CC\" c3 a5\"LTime\" 03 a4\"Name\" a5\"monev\" a7\"Payload\" a2\"pp\"");
         assertEquals(e, SerfCodec.decode(SerfCodec.encode(e)));
-        assertVector(new UserEvent(1, "x", null, false), "03 84 a2\"CC\" c2 a5\"LTime\" 01 a4\"Name\" a1\"x\" a7\"Payload\" c0");
+        assertVector(new UserEvent(1, "x", null, false),
+                "03 84 a2\"CC\" c2 a5\"LTime\" 01 a4\"Name\" a1\"x\" a7\"Payload\" c0");
     }
 
     @Test
