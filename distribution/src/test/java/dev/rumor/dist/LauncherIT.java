@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,8 +152,9 @@ class LauncherIT {
         copyTree(Dist.HOME, copy, p -> !p.getFileName().toString().startsWith("rumor.jsa"));
         Path bin = copy.resolve("bin/rumor");
 
+        // the first run includes the training run (an agent on loopback and client commands): give it time
         CliResult r = Dist.run(List.of(bin.toString(), "version"), Map.of("RUMOR_OPTS", "-Xlog:class+load=info"),
-                tmp, Dist.CLI_TIMEOUT);
+                tmp, Duration.ofSeconds(120));
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(Files.isRegularFile(copy.resolve("lib/rumor.jsa")), "no archive made in the copy");
         String stamp = Files.readString(copy.resolve("lib/rumor.jsa.stamp"), StandardCharsets.UTF_8);
