@@ -170,6 +170,27 @@ class LauncherIT {
         assertFalse(r.output().contains("shared objects file (top)"), grep(r.output(), "dev.rumor.cli.Main "));
     }
 
+    @Test
+    void bashCompletionGeneratedAtBuildCompletesCommandsAndFlags() {
+        Path script = Dist.HOME.resolve("completion/rumor.bash");
+        assertTrue(Files.isRegularFile(script), "no " + script);
+        assertEquals("members", complete(script, "rumor", "mem"));
+        assertEquals("-rpc-addr -rpc-auth", complete(script, "rumor", "members", "-rpc"));
+        // the agent command and its flags are in the tree the script was generated from
+        assertEquals("-snapshot", complete(script, "rumor", "agent", "-snap"));
+    }
+
+    /** Runs the completion function as bash would for the words typed so far; the candidates it offers. */
+    private String complete(Path script, String... words) {
+        String line = String.join(" ", words);
+        String bash = "source '" + script + "' && COMP_WORDS=(" + line + ") && COMP_CWORD=" + (words.length - 1)
+                + " && COMP_LINE='" + line + "' && COMP_POINT=" + line.length()
+                + " && _complete_rumor 2>/dev/null; echo \"${COMPREPLY[*]}\"";
+        CliResult r = Dist.run(List.of("bash", "-c", bash), Map.of(), tmp, Dist.CLI_TIMEOUT);
+        assertEquals(0, r.exitCode(), r.output());
+        return r.output().strip();
+    }
+
     private static String grep(String text, String needle) {
         return text.lines().filter(l -> l.contains(needle)).reduce("", (a, b) -> a + b + "\n");
     }
