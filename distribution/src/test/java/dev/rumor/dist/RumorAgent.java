@@ -176,6 +176,7 @@ final class RumorAgent implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private String logLevel = "debug";
         private Duration startTimeout = Duration.ofSeconds(60);
+        private boolean signalsIgnored;
 
         private Builder(String name, Path workDir) {
             this.name = name;
@@ -194,6 +195,15 @@ final class RumorAgent implements AutoCloseable {
 
         Builder arg(String... extra) {
             args.addAll(List.of(extra));
+            return this;
+        }
+
+        /**
+         * Starts the launcher with SIGHUP and SIGINT ignored, as `bin/rumor agent &` in a script or nohup would
+         * (a shell that {@code exec}s it, so the PID is still the agent's).
+         */
+        Builder startedWithSignalsIgnored() {
+            this.signalsIgnored = true;
             return this;
         }
 
@@ -229,6 +239,9 @@ final class RumorAgent implements AutoCloseable {
             List<String> cmd = new ArrayList<>(List.of(Dist.BIN.toString(), "agent", "-node=" + name,
                     "-bind=" + LOOPBACK + ":" + gossip, "-rpc-addr=" + LOOPBACK + ":" + rpc, "-log-level=" + logLevel));
             cmd.addAll(args);
+            if (signalsIgnored) {
+                cmd.addAll(0, List.of("/bin/sh", "-c", "trap '' HUP INT; exec \"$0\" \"$@\""));
+            }
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("JAVA_HOME", Dist.JAVA_HOME);
             pb.environment().remove("RUMOR_OPTS");

@@ -46,6 +46,17 @@ class SignalsIT {
     }
 
     @Test
+    void interruptWorksEvenWhenStartedWithSignalsIgnored() {
+        RumorAgent a = start(RumorAgent.builder("a", tmp));
+        RumorAgent b = start(RumorAgent.builder("b", tmp).startedWithSignalsIgnored().join(a.gossipAddress()));
+        Eventually.await(SETTLE, () -> a.statusOf("b").equals("alive"), () -> a.cli("members").output());
+
+        b.signal("INT");
+        assertEquals(0, b.awaitExit(SETTLE), b.log());
+        Eventually.await(SETTLE, () -> a.statusOf("b").equals("left"), () -> a.cli("members").output());
+    }
+
+    @Test
     void terminateWithoutLeaveOnTerminateStopsAndPeersSeeAFailure() {
         RumorAgent a = start(RumorAgent.builder("a", tmp));
         RumorAgent b = start(RumorAgent.builder("b", tmp).join(a.gossipAddress()));
