@@ -146,19 +146,41 @@ class LauncherIT {
     }
 
     @Test
-    void anUnpackedCopyMakesItsOwnArchiveOnFirstRun() throws IOException {
-        // What an operator gets from the tarball: the tree without lib/rumor.jsa, somewhere else.
-        Path copy = tmp.resolve("opt/rumor");
-        copyTree(Dist.HOME, copy, p -> !p.getFileName().toString().startsWith("rumor.jsa"));
-        Path bin = copy.resolve("bin/rumor");
+    void tarballUnpackedElsewhereIsCompleteRunsAndMakesItsOwnArchive() throws IOException {
+        Path tarball;
+        try (Stream<Path> files = Files.list(Dist.HOME.getParent())) {
+            tarball = files.filter(p -> p.getFileName().toString().matches("rumor-.*\\.tar\\.gz")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no rumor-*.tar.gz next to " + Dist.HOME));
+        }
+        Path opt = Files.createDirectories(tmp.resolve("opt"));
+        CliResult untar = Dist.run(List.of("tar", "xzf", tarball.toString(), "-C", opt.toString()), Map.of(), tmp,
+                Dist.CLI_TIMEOUT);
+        assertEquals(0, untar.exitCode(), untar.output());
+        Path home;
+        try (Stream<Path> dirs = Files.list(opt)) {
+            home = dirs.findFirst().orElseThrow();
+        }
+        for (String f : List.of("LICENSE", "NOTICE", "conf/rumor.yaml", "conf/examples/rumor.json",
+                "systemd/rumor.service", "completion/rumor.bash")) {
+            assertTrue(Files.isRegularFile(home.resolve(f)), f + " missing from the tarball");
+        }
+        assertTrue(Files.isExecutable(home.resolve("bin/rumor")), "bin/rumor is not executable in the tarball");
+        for (String plugin : List.of("shell-exec", "haproxy", "webhook", "chef", "example")) {
+            try (Stream<Path> jars = Files.list(home.resolve("plugins"))) {
+                assertTrue(jars.anyMatch(j -> j.getFileName().toString().startsWith("rumor-plugin-" + plugin + "-")),
+                        plugin + " plugin missing from the tarball");
+            }
+        }
+        assertFalse(Files.exists(home.resolve("lib/rumor.jsa")), "the build's CDS archive only fits target/rumor");
 
-        // the first run includes the training run (an agent on loopback and client commands): give it time
+        // First run: the launcher makes the archive for this location, then maps it.
+        Path bin = home.resolve("bin/rumor");
         CliResult r = Dist.run(List.of(bin.toString(), "version"), Map.of("RUMOR_OPTS", "-Xlog:class+load=info"),
                 tmp, Duration.ofSeconds(120));
         assertEquals(0, r.exitCode(), r.output());
-        assertTrue(Files.isRegularFile(copy.resolve("lib/rumor.jsa")), "no archive made in the copy");
-        String stamp = Files.readString(copy.resolve("lib/rumor.jsa.stamp"), StandardCharsets.UTF_8);
-        assertTrue(stamp.contains(copy.resolve("lib").toString()), stamp);
+        assertTrue(Files.isRegularFile(home.resolve("lib/rumor.jsa")), "no archive made in " + home);
+        String stamp = Files.readString(home.resolve("lib/rumor.jsa.stamp"), StandardCharsets.UTF_8);
+        assertTrue(stamp.contains(home.resolve("lib").toString()), stamp);
         assertTrue(r.output().contains("dev.rumor.cli.Main source: shared objects file (top)"),
                 grep(r.output(), "dev.rumor.cli.Main "));
         assertFalse(r.output().contains("[cds"), "CDS noise in the output:\n" + grep(r.output(), "[cds"));
@@ -193,18 +215,5 @@ class LauncherIT {
 
     private static String grep(String text, String needle) {
         return text.lines().filter(l -> l.contains(needle)).reduce("", (a, b) -> a + b + "\n");
-    }
-
-    private static void copyTree(Path from, Path to, java.util.function.Predicate<Path> keep) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (keep.test(p)) {
-                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
     }
 }
