@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rumor.agent.Agent;
-import dev.rumor.agent.AgentSettings;
-import dev.rumor.agent.config.AgentConfig;
-import dev.rumor.agent.config.ConfigLoader;
-import dev.rumor.agent.config.ConfigMerge;
 import dev.rumor.agent.plugin.InstanceStats;
 import dev.rumor.cli.Main;
 import dev.rumor.rpc.RpcClient;
 import dev.rumor.testing.CliResult;
 import dev.rumor.testing.Eventually;
+import dev.rumor.testing.RumorCluster;
 import dev.rumor.testing.SerfAgent;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,11 +18,10 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,22 +37,10 @@ class AgentBurstIT {
     @TempDir
     Path tmp;
 
-    private Agent startAgent(String yaml) throws Exception {
-        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
-        Path jar = packagedJar();
-        Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        Path cfg = tmp.resolve("agent.yaml");
-        Files.writeString(cfg, yaml + "\nbind: 127.0.0.1:0\nrpc_addr: 127.0.0.1:0\nplugins_dir: " + plugins
-                + "\ndata_dir: " + tmp.resolve("data") + "\n");
-        AgentConfig c = ConfigMerge.mergeAll(List.of(AgentConfig.defaults(), ConfigLoader.loadFile(cfg)));
-        return Agent.start(AgentSettings.from(c, tmp));
-    }
-
-    private static Path packagedJar() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("target"))) {
-            return s.filter(p -> p.getFileName().toString().matches("rumor-plugin-shell-exec-[^-]+(-SNAPSHOT)?\\.jar"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("run after package: no jar in target/"));
-        }
+    /** LAN-profile agents loading the packaged shell-exec jar through the real plugin host. */
+    private RumorCluster cluster() {
+        return RumorCluster.builder(tmp).profile("lan")
+                .pluginJar(RumorCluster.packagedPluginJar("rumor-plugin-shell-exec")).build();
     }
 
     private static String addr(java.net.InetSocketAddress a) {
@@ -66,21 +50,13 @@ class AgentBurstIT {
     @Test
     void burstReachesFastHandlerInOrderSlowOverflowIsCountedNoFalseFailure() throws Exception {
         Path fast = tmp.resolve("fast.txt");
-        String yaml = """
-                node_name: rumor-burst
-                handlers:
-                  - name: fast
-                    plugin: shell-exec
-                    events: user:burst
-                    config: {script: "cat >> %s"}
-                  - name: slow
-                    plugin: shell-exec
-                    events: user:burst
-                    queue_size: 10
-                    config: {script: "sleep 2"}
-                """.formatted(fast);
-        try (Agent agent = startAgent(yaml);
+        try (RumorCluster cluster = cluster();
              SerfAgent serf = SerfAgent.builder("serf-peer", tmp).logLevel("debug").start()) {
+            Agent agent = cluster.start("rumor-burst", n -> n
+                    .handler(Map.of("name", "fast", "plugin", "shell-exec", "events", "user:burst",
+                            "config", Map.of("script", "cat >> " + fast)))
+                    .handler(Map.of("name", "slow", "plugin", "shell-exec", "events", "user:burst", "queue_size", 10,
+                            "config", Map.of("script", "sleep 2")))).agent();
             serf.join(addr(agent.gossipAddress()));
             Eventually.await(WAIT, () -> "alive".equals(serf.statusOf("rumor-burst")), () -> "not joined");
 
@@ -112,13 +88,10 @@ class AgentBurstIT {
 
     @Test
     void scriptAnsweredQueryReachesSerfQueryAndRumorQuery() throws Exception {
-        String yaml = """
-                node_name: rumor-q
-                event_handlers:
-                  - "query:whoami=echo answer-from-$SERF_SELF_NAME"
-                """;
-        try (Agent agent = startAgent(yaml);
+        try (RumorCluster cluster = cluster();
              SerfAgent serf = SerfAgent.builder("serf-q", tmp).start()) {
+            Agent agent = cluster.start("rumor-q", n -> n
+                    .config("event_handlers", List.of("query:whoami=echo answer-from-$SERF_SELF_NAME"))).agent();
             serf.join(addr(agent.gossipAddress()));
             Eventually.await(WAIT, () -> "alive".equals(serf.statusOf("rumor-q")), () -> "not joined");
 
