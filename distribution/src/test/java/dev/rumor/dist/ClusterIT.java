@@ -88,7 +88,10 @@ class ClusterIT {
             assertTrue(jvmArgs.contains(expected), expected + " missing from " + jvmArgs);
         }
         assertTrue(jvmArgs.contains("-XX:SharedArchiveFile=" + Dist.HOME.resolve("lib/rumor.jsa")),
-                "the agent does not map the CDS archive: " + jvmArgs);
+                "the agent was not given the CDS archive: " + jvmArgs);
+        // and the JVM accepted it: the archive is mapped into the agent's address space
+        String maps = Files.readString(Path.of("/proc/" + a.pid() + "/maps"), StandardCharsets.US_ASCII);
+        assertTrue(maps.contains(Dist.HOME.resolve("lib/rumor.jsa").toString()), "lib/rumor.jsa is not mapped");
         CliResult info2 = a.cli("info");
         assertEquals(0, info2.exitCode(), info2.output());
         // the shipped plugins are all loaded from plugins/
