@@ -152,7 +152,7 @@ class LauncherIT {
             tarball = files.filter(p -> p.getFileName().toString().matches("rumor-.*\\.tar\\.gz")).findFirst()
                     .orElseThrow(() -> new AssertionError("no rumor-*.tar.gz next to " + Dist.HOME));
         }
-        Path opt = Files.createDirectories(tmp.resolve("opt"));
+        Path opt = Files.createDirectories(tmp.resolve("opt with space"));
         CliResult untar = Dist.run(List.of("tar", "xzf", tarball.toString(), "-C", opt.toString()), Map.of(), tmp,
                 Dist.CLI_TIMEOUT);
         assertEquals(0, untar.exitCode(), untar.output());
@@ -173,16 +173,28 @@ class LauncherIT {
         }
         assertFalse(Files.exists(home.resolve("lib/rumor.jsa")), "the build's CDS archive only fits target/rumor");
 
-        // First run: the launcher makes the archive for this location, then maps it.
-        Path bin = home.resolve("bin/rumor");
-        CliResult r = Dist.run(List.of(bin.toString(), "version"), Map.of("RUMOR_OPTS", "-Xlog:class+load=info"),
+        // Under a path with a space it runs, without an archive (JDK 17 would archive the jars' classes under
+        // their percent-encoded URLs and never use them).
+        CliResult r = Dist.run(List.of(home.resolve("bin/rumor").toString(), "version"), Map.of(), tmp,
+                Dist.CLI_TIMEOUT);
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains(VERSION_LINE), r.output());
+        assertFalse(Files.exists(home.resolve("lib/rumor.jsa")), "archive made under a path with a space");
+
+        // Moved to a plain path, its first run makes the archive for that location, then maps it.
+        Path moved = Files.move(home, Files.createDirectories(tmp.resolve("opt")).resolve("rumor"));
+        Path bin = moved.resolve("bin/rumor");
+        Path cdsLog = tmp.resolve("cds.log");
+        r = Dist.run(List.of(bin.toString(), "version"),
+                Map.of("RUMOR_OPTS", "-Xlog:class+load=info", "RUMOR_CDS_LOG", cdsLog.toString()),
                 tmp, Duration.ofSeconds(120));
         assertEquals(0, r.exitCode(), r.output());
-        assertTrue(Files.isRegularFile(home.resolve("lib/rumor.jsa")), "no archive made in " + home);
-        String stamp = Files.readString(home.resolve("lib/rumor.jsa.stamp"), StandardCharsets.UTF_8);
-        assertTrue(stamp.contains(home.resolve("lib").toString()), stamp);
+        assertTrue(Files.isRegularFile(moved.resolve("lib/rumor.jsa")), "no archive made in " + moved);
+        String stamp = Files.readString(moved.resolve("lib/rumor.jsa.stamp"), StandardCharsets.UTF_8);
+        assertTrue(stamp.contains(moved.resolve("lib").toString()), stamp);
         assertTrue(r.output().contains("dev.rumor.cli.Main source: shared objects file (top)"),
-                grep(r.output(), "dev.rumor.cli.Main "));
+                grep(r.output(), "dev.rumor.cli.Main ") + "\ntraining run (RUMOR_CDS_LOG):\n"
+                        + grep(Files.readString(cdsLog, StandardCharsets.UTF_8), "[cds"));
         assertFalse(r.output().contains("[cds"), "CDS noise in the output:\n" + grep(r.output(), "[cds"));
 
         // RUMOR_CDS=off: never mapped
