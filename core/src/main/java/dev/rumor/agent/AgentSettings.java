@@ -15,7 +15,6 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +107,7 @@ public record AgentSettings(
     static byte[] decodeKey(String b64) {
         byte[] key;
         try {
-            key = Base64.getDecoder().decode(b64);
+            key = dev.rumor.security.GoBase64.decode(b64);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid encryption key: " + e.getMessage(), e);
         }

@@ -8,6 +8,7 @@ import dev.rumor.agent.config.ConfigLoader;
 import dev.rumor.agent.config.ConfigMerge;
 import dev.rumor.agent.config.GoDuration;
 import dev.rumor.agent.log.LogHub;
+import dev.rumor.agent.plugin.HandlerSpecs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,6 +139,9 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             config = readConfig();
             settings = AgentSettings.from(config, home());
+            // serf refuses a bad event handler before starting anything ("Invalid event script: ...");
+            // checking here also keeps a refused start from installing the log hub and signal handlers.
+            HandlerSpecs.fromConfig(config);
         } catch (ConfigException e) {
             say("==> Error loading config: " + e.getMessage());
             return 1;

@@ -87,6 +87,11 @@ final class QueryCommand extends ClientCommand {
             public void record(Map<String, Object> body) {
                 String type = IpcCodec.str(body, "Type");
                 String from = IpcCodec.str(body, "From");
+                if (from.isEmpty() && !type.equals("done")) {
+                    // serf's agent sometimes streams zero-valued records after its query channels close; serf's
+                    // CLI takes an empty name as the end of the query, and so do we.
+                    type = "done";
+                }
                 switch (type) {
                     case "ack" -> {
                         acks.add(from);

@@ -60,7 +60,8 @@ final class ReachabilityCommand extends ClientCommand {
             @Override
             public void record(Map<String, Object> body) {
                 String type = IpcCodec.str(body, "Type");
-                if (type.equals("done")) {
+                if (type.equals("done") || IpcCodec.str(body, "From").isEmpty()) {
+                    // an empty name ends the query, as in serf's CLI (see QueryCommand)
                     done.countDown();
                 } else if (type.equals("ack")) {
                     String a = IpcCodec.str(body, "From");

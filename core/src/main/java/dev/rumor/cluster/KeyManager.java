@@ -3,7 +3,6 @@ package dev.rumor.cluster;
 import dev.rumor.cluster.wire.SerfCodec;
 import dev.rumor.cluster.wire.SerfMessage;
 import dev.rumor.msgpack.MsgpackException;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -56,7 +55,7 @@ public final class KeyManager {
     private CompletableFuture<Result> send(String queryName, String base64Key, int relayFactor) {
         byte[] raw;
         try {
-            raw = Base64.getDecoder().decode(base64Key);
+            raw = dev.rumor.security.GoBase64.decode(base64Key); // serf refuses bad base64 before asking anyone
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }

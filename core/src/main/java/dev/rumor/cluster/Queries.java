@@ -95,8 +95,12 @@ final class Queries {
         QueryResponses resp = new QueryResponses(name, q.ltime(), q.id(), now + timeout.toNanos(),
                 scheduler.clock().currentTimeMillis() + timeout.toMillis(), params.requestAck(), expected);
         running.put(q.ltime(), resp);
-        resp.done().thenRun(() -> scheduler.execute(() -> running.remove(q.ltime(), resp)));
-        scheduler.schedule(timeout, resp::close);
+        // Stay registered until the deadline even if the query finished early, as serf does: relayed copies of
+        // answers we already have keep arriving and are dropped silently by the closed collector.
+        scheduler.schedule(timeout, () -> {
+            resp.close();
+            running.remove(q.ltime(), resp);
+        });
         receive(q);
         rebroadcast.accept(raw);
         return resp;

@@ -235,7 +235,8 @@ public final class Memberlist implements AutoCloseable {
                     if (success) {
                         ok.incrementAndGet();
                     } else {
-                        errors.add("Failed to join " + a + ": " + err);
+                        // memberlist names the IP only: "Failed to join 127.0.0.1: dial tcp ..."
+                        errors.add("Failed to join " + a.getAddress().getHostAddress() + ": " + err);
                         LOG.debug("Failed to join {}: {}", a, err);
                     }
                     if (pending.decrementAndGet() == 0) {

@@ -152,8 +152,8 @@ final class MembershipState {
                 LOG.info("Updating address for left or failed node {}", state.name);
                 updatesNode = true;
             } else {
-                LOG.error("Conflicting address for {}: mine {}:{} theirs {}:{} state {}", state.name,
-                        Arrays.toString(state.addr), state.port, Arrays.toString(a.addr()), a.port(), state.status);
+                LOG.error("Conflicting address for {}: mine {} theirs {} state {}", state.name,
+                        hostPort(state.addr, state.port), hostPort(a.addr(), a.port()), state.status);
                 if (delegates.conflict() != null) {
                     delegates.conflict().notifyConflict(state.snapshot(),
                             new Node(a.node(), a.addr().clone(), a.port(), meta.clone(), NodeStatus.ALIVE, a.incarnation(), vsn6(vsn)));
@@ -538,5 +538,14 @@ final class MembershipState {
     /** For tests: the suspicion timer running for a node, or null. */
     Suspicion suspicion(String name) {
         return timers.get(name);
+    }
+
+    /** "ip:port" as serf logs addresses (not a byte array). */
+    private static String hostPort(byte[] ip, int port) {
+        try {
+            return java.net.InetAddress.getByAddress(ip).getHostAddress() + ":" + port;
+        } catch (java.net.UnknownHostException e) {
+            return java.util.Arrays.toString(ip) + ":" + port;
+        }
     }
 }

@@ -70,7 +70,7 @@ final class PushPull {
         byte[] req = wire.encodeStream(localMessage(join));
         transport.exchange(to, req, true, config.tcpTimeout(), (reply, err) -> scheduler.execute(() -> {
             if (err != null) {
-                done.accept(false, err.toString());
+                done.accept(false, dialError(to, err));
                 return;
             }
             Message m;
@@ -78,7 +78,9 @@ final class PushPull {
                 m = wire.decodeStream(reply);
             } catch (Exception e) {
                 stats.malformedStreams.incrementAndGet();
-                done.accept(false, "bad push/pull reply: " + e.getMessage());
+                // memberlist returns stream decoding errors as they are, e.g.
+                // "Remote state is encrypted and encryption is not configured"
+                done.accept(false, e.getMessage() == null ? e.toString() : e.getMessage());
                 return;
             }
             if (m instanceof Message.Err e) {
@@ -134,5 +136,30 @@ final class PushPull {
             delegates.state().mergeRemoteState(userState, join);
         }
         return null;
+    }
+
+    /**
+     * A failed exchange in the words of Go's net package, which serf users see in join errors
+     * ({@code dial tcp 127.0.0.1:1: connect: connection refused}); anything else keeps its own message.
+     */
+    static String dialError(InetSocketAddress to, Throwable err) {
+        String target = "dial tcp " + to.getAddress().getHostAddress() + ":" + to.getPort() + ": ";
+        String m = err.getMessage() == null ? "" : err.getMessage().toLowerCase(java.util.Locale.ROOT);
+        if (err instanceof java.net.ConnectException) {
+            if (m.contains("refused")) {
+                return target + "connect: connection refused";
+            }
+            if (m.contains("timed out")) {
+                return target + "i/o timeout";
+            }
+            return target + "connect: " + m;
+        }
+        if (err instanceof java.net.NoRouteToHostException) {
+            return target + "connect: no route to host";
+        }
+        if (err instanceof java.net.SocketTimeoutException && m.contains("connect")) {
+            return target + "i/o timeout";
+        }
+        return err.getMessage() == null ? err.toString() : err.getMessage();
     }
 }

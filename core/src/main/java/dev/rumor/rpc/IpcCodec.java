@@ -26,6 +26,11 @@ import org.msgpack.value.ValueType;
 public final class IpcCodec {
     /** Refuse absurd declared lengths before allocating (a bad client must not exhaust the heap). */
     static final int MAX_LENGTH = 16 * 1024 * 1024;
+    /**
+     * Payloads longer than this are read piecewise, so memory grows with the bytes that actually arrive:
+     * otherwise each of many connections that declare a 16 MiB string and then stall would pin 16 MiB.
+     */
+    static final int CHUNK = 64 * 1024;
 
     private IpcCodec() {
     }
@@ -79,6 +84,15 @@ public final class IpcCodec {
         out.flush();
     }
 
+    /** "ip:port" as Go prints a TCP address (Java's SocketAddress adds a leading '/'). */
+    public static String hostPort(java.net.SocketAddress a) {
+        if (a instanceof java.net.InetSocketAddress i && i.getAddress() != null) {
+            String ip = i.getAddress().getHostAddress();
+            return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + i.getPort();
+        }
+        return String.valueOf(a);
+    }
+
     public static MessageUnpacker unpacker(InputStream in) {
         return MessagePack.newDefaultUnpacker(in);
     }
@@ -92,6 +106,9 @@ public final class IpcCodec {
     public static Object read(MessageUnpacker u) throws IOException {
         try {
             return readValue(u, 0);
+        } catch (org.msgpack.core.MessageInsufficientBufferException e) {
+            // the peer closed the connection (between values or in the middle of one)
+            throw new java.io.EOFException("EOF");
         } catch (MessagePackException e) {
             throw new IOException("malformed msgpack: " + e.getMessage(), e);
         }
@@ -123,12 +140,12 @@ public final class IpcCodec {
             case STRING -> {
                 int len = u.unpackRawStringHeader();
                 check(len);
-                return new String(u.readPayload(len), java.nio.charset.StandardCharsets.UTF_8);
+                return new String(payload(u, len), java.nio.charset.StandardCharsets.UTF_8);
             }
             case BINARY -> {
                 int len = u.unpackBinaryHeader();
                 check(len);
-                return u.readPayload(len);
+                return payload(u, len);
             }
             case ARRAY -> {
                 int n = u.unpackArrayHeader();
@@ -155,6 +172,21 @@ public final class IpcCodec {
                 return null;
             }
         }
+    }
+
+    private static byte[] payload(MessageUnpacker u, int len) throws IOException {
+        if (len <= CHUNK) {
+            return u.readPayload(len);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(CHUNK);
+        byte[] chunk = new byte[CHUNK];
+        for (int left = len; left > 0; ) {
+            int n = Math.min(CHUNK, left);
+            u.readPayload(chunk, 0, n);
+            out.write(chunk, 0, n);
+            left -= n;
+        }
+        return out.toByteArray();
     }
 
     private static void check(int len) throws IOException {

@@ -67,7 +67,7 @@ public final class RpcServer implements AutoCloseable {
                 continue;
             }
             if (sessions.size() >= MAX_CLIENTS) {
-                LOG.warn("Rejecting RPC client {}: too many clients ({})", c.getRemoteSocketAddress(), MAX_CLIENTS);
+                LOG.warn("Rejecting RPC client {}: too many clients ({})", IpcCodec.hostPort(c.getRemoteSocketAddress()), MAX_CLIENTS);
                 closeQuietly(c);
                 continue;
             }
@@ -75,9 +75,9 @@ public final class RpcServer implements AutoCloseable {
                 RpcSession session = new RpcSession(c, backend, authKey, this);
                 sessions.add(session);
                 session.start();
-                LOG.debug("Accepted client: {}", c.getRemoteSocketAddress());
+                LOG.info("Accepted client: {}", IpcCodec.hostPort(c.getRemoteSocketAddress()));
             } catch (IOException e) {
-                LOG.warn("RPC client {} failed: {}", c.getRemoteSocketAddress(), e.getMessage());
+                LOG.warn("RPC client {} failed: {}", IpcCodec.hostPort(c.getRemoteSocketAddress()), e.getMessage());
                 closeQuietly(c);
             }
         }

@@ -45,6 +45,7 @@ final class RpcSession {
     private final Map<Long, RpcBackend.Subscription> streams = new ConcurrentHashMap<>();
     private final Map<Long, PendingQuery> queries = new ConcurrentHashMap<>();
     private final AtomicLong queryIds = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean dropping = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     private boolean handshake;
     private boolean authenticated;
@@ -80,7 +81,7 @@ final class RpcSession {
             while (!closed) {
                 Object h = IpcCodec.read(in);
                 if (!(h instanceof Map<?, ?> hm)) {
-                    LOG.warn("RPC client {} sent a malformed header; closing", socket.getRemoteSocketAddress());
+                    LOG.warn("RPC client {} sent a malformed header; closing", IpcCodec.hostPort(socket.getRemoteSocketAddress()));
                     break;
                 }
                 Map<String, Object> header = (Map<String, Object>) hm;
@@ -90,12 +91,14 @@ final class RpcSession {
                     break;
                 }
             }
+        } catch (java.io.EOFException e) {
+            // the client hung up: normal, and silent as in serf
         } catch (IOException e) {
             if (!closed) {
-                LOG.debug("RPC client {} closed: {}", socket.getRemoteSocketAddress(), e.getMessage());
+                LOG.debug("RPC client {} closed: {}", IpcCodec.hostPort(socket.getRemoteSocketAddress()), e.getMessage());
             }
         } catch (RuntimeException e) {
-            LOG.error("RPC client {} failed", socket.getRemoteSocketAddress(), e);
+            LOG.error("RPC client {} failed", IpcCodec.hostPort(socket.getRemoteSocketAddress()), e);
         } finally {
             closeAfterFlush();
         }
@@ -121,7 +124,7 @@ final class RpcSession {
         if (cmd.hasRequestBody()) {
             Object b = IpcCodec.read(in);
             if (!(b instanceof Map<?, ?>)) {
-                LOG.warn("RPC client {} sent a malformed {} body; closing", socket.getRemoteSocketAddress(), name);
+                LOG.warn("RPC client {} sent a malformed {} body; closing", IpcCodec.hostPort(socket.getRemoteSocketAddress()), name);
                 return false;
             }
             @SuppressWarnings("unchecked")
@@ -378,7 +381,7 @@ final class RpcSession {
     private void respond(long seq, String error, Object body) throws IOException {
         byte[] bytes = body == null ? IpcCodec.encode(header(seq, error)) : IpcCodec.encode(header(seq, error), body);
         if (!queue.offer(bytes)) {
-            LOG.warn("RPC client {} is not reading its responses; closing", socket.getRemoteSocketAddress());
+            LOG.warn("RPC client {} is not reading its responses; closing", IpcCodec.hostPort(socket.getRemoteSocketAddress()));
             close();
             throw new IOException("client not reading");
         }
@@ -395,9 +398,15 @@ final class RpcSession {
         } catch (IOException e) {
             return;
         }
-        if (!queue.offer(bytes)) {
+        if (queue.offer(bytes)) {
+            dropping.set(false);
+        } else {
             server.recordDropped();
-            LOG.warn("Dropping event for RPC client {}: its buffer is full", socket.getRemoteSocketAddress());
+            // once per overflow, not once per record: a stuck client must not flood the log
+            if (dropping.compareAndSet(false, true)) {
+                LOG.warn("Dropping events for RPC client {}: its buffer is full",
+                        IpcCodec.hostPort(socket.getRemoteSocketAddress()));
+            }
         }
     }
 
@@ -442,7 +451,7 @@ final class RpcSession {
             }
             out.flush();
         } catch (IOException e) {
-            LOG.debug("RPC client {} write failed: {}", socket.getRemoteSocketAddress(), e.getMessage());
+            LOG.debug("RPC client {} write failed: {}", IpcCodec.hostPort(socket.getRemoteSocketAddress()), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

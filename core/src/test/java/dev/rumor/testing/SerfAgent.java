@@ -45,8 +45,10 @@ public final class SerfAgent implements AutoCloseable {
     private final int rpcPort;
     private final Path logFile;
     private final Process process;
+    private final String rpcAuth;
 
-    private SerfAgent(String name, int gossipPort, int rpcPort, Path logFile, Process process) {
+    private SerfAgent(String name, int gossipPort, int rpcPort, Path logFile, Process process, String rpcAuth) {
+        this.rpcAuth = rpcAuth;
         this.name = name;
         this.gossipPort = gossipPort;
         this.rpcPort = rpcPort;
@@ -113,6 +115,9 @@ public final class SerfAgent implements AutoCloseable {
         cmd.add(SERF);
         cmd.add(args[0]);
         cmd.add("-rpc-addr=" + rpcAddress());
+        if (rpcAuth != null) {
+            cmd.add("-rpc-auth=" + rpcAuth);
+        }
         cmd.addAll(List.of(args).subList(1, args.length));
         return run(cmd, CLI_TIMEOUT);
     }
@@ -267,6 +272,7 @@ public final class SerfAgent implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private String logLevel = "debug";
         private Duration startTimeout = Duration.ofSeconds(20);
+        private String rpcAuth;
 
         private Builder(String name, Path workDir) {
             this.name = name;
@@ -311,6 +317,15 @@ public final class SerfAgent implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The {@code rpc_auth} token the agent's config file sets (serf has no flag for it): {@link #cli} then
+         * authenticates with it.
+         */
+        public Builder rpcAuth(String token) {
+            this.rpcAuth = token;
+            return this;
+        }
+
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
             return this;
@@ -341,8 +356,11 @@ public final class SerfAgent implements AutoCloseable {
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot start " + cmd, e);
                 }
-                SerfAgent agent = new SerfAgent(name, gossip, rpc, log, p);
-                boolean up = Eventually.poll(startTimeout, () -> !p.isAlive() || agent.cli("members").ok());
+                SerfAgent agent = new SerfAgent(name, gossip, rpc, log, p, rpcAuth);
+                // the RPC answers before a startup -join has finished: wait for its outcome as well
+                boolean joins = args.stream().anyMatch(a -> a.startsWith("-join"));
+                boolean up = Eventually.poll(startTimeout, () -> !p.isAlive()
+                        || (agent.cli("members").ok() && (!joins || agent.log().contains("Join completed"))));
                 if (up && p.isAlive()) {
                     return agent;
                 }

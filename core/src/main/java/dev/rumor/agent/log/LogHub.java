@@ -43,6 +43,8 @@ public final class LogHub {
     private final Deque<Line> ring = new ArrayDeque<>();
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private volatile int level;
+    /** Set while this thread hands lines to subscribers: their own log lines are not fed back to them. */
+    private static final ThreadLocal<Boolean> DELIVERING = ThreadLocal.withInitial(() -> false);
     private int lastSeverity = 2;
     /** Console lines held back until the start-up banner is printed (serf's logGate). */
     private List<String> gated = new ArrayList<>();
@@ -125,10 +127,16 @@ public final class LogHub {
             history = new ArrayList<>(ring);
             subscribers.add(s);
         }
-        for (Line l : history) {
-            if (l.severity() >= s.severity()) {
-                sink.accept(l.text());
+        boolean outer = !DELIVERING.get();
+        DELIVERING.set(true);
+        try {
+            for (Line l : history) {
+                if (l.severity() >= s.severity()) {
+                    sink.accept(l.text());
+                }
             }
+        } finally {
+            DELIVERING.set(!outer);
         }
         return () -> subscribers.remove(s);
     }
@@ -142,15 +150,30 @@ public final class LogHub {
                 ring.removeFirst();
             }
         }
-        for (Subscriber s : subscribers) {
-            if (line.severity() >= s.severity()) {
-                try {
-                    s.sink().accept(line.text());
-                } catch (RuntimeException ignored) {
-                    // a broken subscriber must not break logging
+        if (DELIVERING.get()) {
+            // logged by a subscriber while it was handed a line (e.g. "Dropping ..." from a full monitor
+            // client): feeding it back to the subscribers would recurse until the stack overflows
+            printIfEnabled(line);
+            return;
+        }
+        DELIVERING.set(true);
+        try {
+            for (Subscriber s : subscribers) {
+                if (line.severity() >= s.severity()) {
+                    try {
+                        s.sink().accept(line.text());
+                    } catch (RuntimeException ignored) {
+                        // a broken subscriber must not break logging
+                    }
                 }
             }
+        } finally {
+            DELIVERING.set(false);
         }
+        printIfEnabled(line);
+    }
+
+    private void printIfEnabled(Line line) {
         if (line.severity() >= level) {
             synchronized (this) {
                 if (gated != null) {

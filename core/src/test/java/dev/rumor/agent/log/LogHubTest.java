@@ -89,4 +89,19 @@ class LogHubTest {
         assertEquals(512, seen.size());
         assertEquals("2026/11/27 07:40:26 [INFO] x: line 88", seen.get(0));
     }
+
+    @Test
+    void aSubscriberThatLogsWhileFedIsNotFedItsOwnLines() throws Exception {
+        // e.g. a monitor client whose buffer is full logs "Dropping ...": that line must not come back to it
+        List<String> seen = new ArrayList<>();
+        try (AutoCloseable sub = hub.subscribe("info", line -> {
+            seen.add(line);
+            log("2026/11/27 07:40:28 [WARN] dev.rumor.rpc.RpcSession - Dropping events for RPC client x");
+        })) {
+            log("2026/11/27 07:40:27 [INFO] dev.rumor.agent.Agent - one");
+            log("2026/11/27 07:40:27 [INFO] dev.rumor.agent.Agent - two");
+        }
+        assertEquals(List.of("2026/11/27 07:40:27 [INFO] agent: one", "2026/11/27 07:40:27 [INFO] agent: two"), seen);
+        assertEquals(2, console.toString(StandardCharsets.UTF_8).split("agent.ipc: Dropping events", -1).length - 1);
+    }
 }

@@ -149,8 +149,9 @@ class EventDispatcherTest {
         }
         await(WAIT, () -> stats("slow").inFlight() == 1, () -> stats("slow").toString());
         InstanceStats slow = stats("slow");
-        // One event is running (blocked), the queue is full, the rest overflowed and were counted.
-        assertEquals(10, slow.queueDepth());
+        // One event is running (blocked), the rest overflowed and were counted. The queue is full (10) if
+        // the worker took its first event during the burst, or 9 if it took it after the queue had filled.
+        assertTrue(slow.queueDepth() == 10 || slow.queueDepth() == 9, slow.toString());
         assertTrue(slow.dropped() >= 989, slow.toString());
         assertEquals(1000, slow.inFlight() + slow.queueDepth() + slow.dropped());
         assertEquals(0, stats("fast").dropped());
