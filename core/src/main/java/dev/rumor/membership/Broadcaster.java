@@ -11,7 +11,9 @@ import dev.rumor.membership.wire.Message;
 @FunctionalInterface
 interface Broadcaster {
     /**
-     * @param node     the node the message is about; it replaces any queued broadcast about that node
+     * @param node     the node the message is about; it replaces the queued broadcasts about that node
+     *                 (a suspect only those without accuser and its own accuser's, see
+     *                 {@link TransmitLimitedQueue})
      * @param finished run once the broadcast was fully transmitted or replaced; may be null
      */
     void broadcast(String node, Message msg, Runnable finished);

@@ -68,9 +68,11 @@ public final class Memberlist implements AutoCloseable {
         this.self = new Prober.SelfAddress(config.name(), advAddr, adv.getPort());
         // The queue needs the state's size and the state needs the queue; the lambda breaks the cycle.
         MembershipState[] holder = new MembershipState[1];
-        this.broadcasts = new TransmitLimitedQueue(() -> holder[0].numNodes(), config.retransmitMult());
+        this.broadcasts = new TransmitLimitedQueue(() -> holder[0].numNodes(), config.retransmitMult(),
+                suspectsPerNode(config));
         this.state = new MembershipState(config, scheduler, random, awareness,
-                (node, msg, finished) -> broadcasts.queue(new Broadcast(node, wire.encode(msg), finished)),
+                (node, msg, finished) -> broadcasts.queue(new Broadcast(node,
+                        msg instanceof Message.Suspect s ? s.from() : null, wire.encode(msg), finished)),
                 this.delegates);
         holder[0] = state;
         this.messenger = new Messenger(config, transport, wire, broadcasts, this.delegates.messages(), stats, encryptionOverhead);
@@ -408,6 +410,15 @@ public final class Memberlist implements AutoCloseable {
 
     TransmitLimitedQueue broadcastQueue() {
         return broadcasts;
+    }
+
+    /**
+     * How many suspects about one node the broadcast queue keeps side by side: the one that started a
+     * suspicion plus the {@code k = suspicionMult − 2} confirmations Lifeguard counts (more carry no
+     * information), or 1 (memberlist) when independent suspicions are off.
+     */
+    static int suspectsPerNode(MembershipConfig config) {
+        return config.independentSuspicions() ? Math.max(1, config.suspicionMult() - 1) : 1;
     }
 
     /** Thrown (via the join future) when no address could be joined. */

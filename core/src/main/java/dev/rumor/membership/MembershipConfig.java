@@ -51,6 +51,10 @@ import java.util.Objects;
  * @param deadNodeReclaimTime     a dead node's name may be reused by another address after this; zero = never
  * @param randomSeed              seed of the protocol's random choices (probe order, helpers, gossip
  *                                targets, staggers); null = unpredictable
+ * @param independentSuspicions   queue suspects of one node from different accusers side by side (up to
+ *                                {@code suspicionMult − 1} of them) so Lifeguard's confirmations spread by
+ *                                gossip; false = memberlist's one queued broadcast per node. Wire compatible
+ *                                either way (see {@link TransmitLimitedQueue}); default true
  */
 public record MembershipConfig(
         String name,
@@ -76,7 +80,8 @@ public record MembershipConfig(
         int handoffQueueDepth,
         int udpBufferSize,
         Duration deadNodeReclaimTime,
-        Long randomSeed) {
+        Long randomSeed,
+        boolean independentSuspicions) {
 
     /** Default gossip port of serf/memberlist. */
     public static final int DEFAULT_PORT = 7946;
@@ -112,7 +117,7 @@ public record MembershipConfig(
                 Duration.ofSeconds(10), 3, 4, 4, 6,
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(500),
                 false, 8, 3, Duration.ofMillis(200), Duration.ofSeconds(30),
-                true, null, 1024, 1400, Duration.ZERO, null);
+                true, null, 1024, 1400, Duration.ZERO, null, true);
     }
 
     /**
@@ -190,6 +195,7 @@ public record MembershipConfig(
         private int udpBufferSize;
         private Duration deadNodeReclaimTime;
         private Long randomSeed;
+        private boolean independentSuspicions;
 
         private Builder(MembershipConfig c) {
             name = c.name;
@@ -220,6 +226,7 @@ public record MembershipConfig(
             udpBufferSize = c.udpBufferSize;
             deadNodeReclaimTime = c.deadNodeReclaimTime;
             randomSeed = c.randomSeed;
+            independentSuspicions = c.independentSuspicions;
         }
 
         public Builder name(String v) { name = v; return this; }
@@ -246,6 +253,7 @@ public record MembershipConfig(
         public Builder udpBufferSize(int v) { udpBufferSize = v; return this; }
         public Builder deadNodeReclaimTime(Duration v) { deadNodeReclaimTime = v; return this; }
         public Builder randomSeed(Long v) { randomSeed = v; return this; }
+        public Builder independentSuspicions(boolean v) { independentSuspicions = v; return this; }
 
         public MembershipConfig build() {
             return new MembershipConfig(name, bindAddress, advertiseAddress,
@@ -253,7 +261,7 @@ public record MembershipConfig(
                     tcpTimeout, indirectChecks, retransmitMult, suspicionMult, suspicionMaxTimeoutMult,
                     pushPullInterval, probeInterval, probeTimeout, disableTcpPings, awarenessMaxMultiplier,
                     gossipNodes, gossipInterval, gossipToTheDeadTime, compression, keyring, handoffQueueDepth,
-                    udpBufferSize, deadNodeReclaimTime, randomSeed);
+                    udpBufferSize, deadNodeReclaimTime, randomSeed, independentSuspicions);
         }
     }
 }

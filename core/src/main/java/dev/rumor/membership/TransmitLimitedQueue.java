@@ -3,6 +3,7 @@ package dev.rumor.membership;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -15,9 +16,28 @@ import java.util.function.IntSupplier;
  * newest first. Each call to {@link #getBroadcasts} fills the given byte budget greedily in that order
  * and counts one transmission per returned message. After {@code retransmitMult × ceil(log10(n + 1))}
  * transmissions (n = the cluster size as the supplier reports it <em>now</em>) a broadcast is dropped and
- * its {@code finished} callback runs. At most one broadcast per name is queued: a new one replaces
- * (and finishes) the old one, which is how "alive about X at incarnation 5" silently supersedes
- * "suspect X at 4".
+ * its {@code finished} callback runs.
+ *
+ * <p>Invalidation (a replaced broadcast is dropped and finished at once):
+ * <ul>
+ *   <li>a broadcast without accuser about X (alive, dead; anything of the serf layer) replaces every
+ *       queued broadcast about X — which is how "alive about X at incarnation 5" silently supersedes
+ *       "suspect X at 4" (and all other suspects of X);</li>
+ *   <li>a suspect about X from accuser A replaces the queued broadcast about X without accuser and the
+ *       queued suspect of X from A, but not suspects of X from other accusers;</li>
+ *   <li>at most {@code suspectsPerName} suspects about one X are queued; a further accuser evicts the one
+ *       transmitted most (it has spread furthest already).</li>
+ * </ul>
+ * With {@code suspectsPerName = 1} this is memberlist's queue exactly: one broadcast per node name.
+ *
+ * <p>Why more than one: memberlist keys its queue by node name only, so a second accuser's suspect
+ * replaces the first one's in every queue it reaches, and the first accuser re-gossiping a confirmation
+ * stops spreading its own accusation. Lifeguard's timeout shrinks only with <em>distinct</em> accusers
+ * (a suspect from an accuser already counted is ignored), so those replacements throw away exactly the
+ * information the timer needs. A node re-gossips only the suspect that started its timer and at most
+ * {@code k = suspicionMult − 2} new confirmations ({@link Suspicion#confirm}), so {@code k + 1} suspects
+ * per node is all that can carry information; that is the bound {@link Memberlist} uses. The wire format
+ * does not change: peers receive more suspect messages, which their own suspicion logic already counts.
  *
  * <p>Thread contract: not thread-safe; membership drives it on the protocol thread. The serf layer uses
  * its own instances on its own thread.
@@ -25,13 +45,27 @@ import java.util.function.IntSupplier;
 public final class TransmitLimitedQueue {
     private final IntSupplier numNodes;
     private final int retransmitMult;
+    private final int suspectsPerName;
     private final TreeSet<Item> queue = new TreeSet<>();
-    private final Map<String, Item> byName = new HashMap<>();
+    private final Map<String, Slot> byName = new HashMap<>();
     private long idGen;
 
+    /** A queue with memberlist's rule: one broadcast per name. */
     public TransmitLimitedQueue(IntSupplier numNodes, int retransmitMult) {
+        this(numNodes, retransmitMult, 1);
+    }
+
+    /**
+     * @param suspectsPerName how many suspects about one name (from distinct accusers) may be queued
+     *                        side by side; 1 = memberlist
+     */
+    public TransmitLimitedQueue(IntSupplier numNodes, int retransmitMult, int suspectsPerName) {
+        if (suspectsPerName < 1) {
+            throw new IllegalArgumentException("suspectsPerName must be >= 1");
+        }
         this.numNodes = numNodes;
         this.retransmitMult = retransmitMult;
+        this.suspectsPerName = suspectsPerName;
     }
 
     public void queue(Broadcast b) {
@@ -42,12 +76,39 @@ public final class TransmitLimitedQueue {
     void queue(Broadcast b, int initialTransmits) {
         Item item = new Item(b, initialTransmits, ++idGen);
         if (b.name() != null) {
-            Item old = byName.remove(b.name());
-            if (old != null) {
-                queue.remove(old);
-                old.b.finish();
+            Slot slot = byName.get(b.name());
+            if (b.accuser() == null) {
+                if (slot != null) {
+                    slot.drop(this);
+                }
+                slot = new Slot();
+                slot.plain = item;
+            } else {
+                if (slot == null) {
+                    slot = new Slot();
+                } else {
+                    if (slot.plain != null) {
+                        drop(slot.plain);
+                        slot.plain = null;
+                    }
+                    Item same = slot.suspects.remove(b.accuser());
+                    if (same != null) {
+                        drop(same);
+                    }
+                    if (slot.suspects.size() >= suspectsPerName) {
+                        Item worst = null;
+                        for (Item i : slot.suspects.values()) {
+                            if (worst == null || i.compareTo(worst) > 0) {
+                                worst = i;
+                            }
+                        }
+                        slot.suspects.remove(worst.b.accuser());
+                        drop(worst);
+                    }
+                }
+                slot.suspects.put(b.accuser(), item);
             }
-            byName.put(b.name(), item);
+            byName.put(b.name(), slot);
         }
         queue.add(item);
     }
@@ -77,21 +138,16 @@ public final class TransmitLimitedQueue {
             it.remove();
             used += overhead + cur.b.message().length;
             out.add(cur.b.message());
-            if (cur.transmits + 1 >= transmitLimit) {
-                if (cur.b.name() != null) {
-                    byName.remove(cur.b.name());
-                }
+            // Out of the tree set, so changing the sort key is safe; the slot keeps the same object.
+            cur.transmits++;
+            if (cur.transmits >= transmitLimit) {
+                detach(cur);
                 cur.b.finish();
             } else {
-                reinsert.add(new Item(cur.b, cur.transmits + 1, cur.id));
+                reinsert.add(cur);
             }
         }
-        for (Item i : reinsert) {
-            queue.add(i);
-            if (i.b.name() != null) {
-                byName.put(i.b.name(), i);
-            }
-        }
+        queue.addAll(reinsert);
         if (queue.isEmpty()) {
             idGen = 0;
         }
@@ -102,9 +158,7 @@ public final class TransmitLimitedQueue {
     public void prune(int maxRetain) {
         while (queue.size() > maxRetain) {
             Item last = queue.pollLast();
-            if (last.b.name() != null) {
-                byName.remove(last.b.name());
-            }
+            detach(last);
             last.b.finish();
         }
     }
@@ -132,15 +186,64 @@ public final class TransmitLimitedQueue {
         return out;
     }
 
-    /** Transmit count of the queued broadcast with this name, or -1. */
+    /** Transmit count of the queued broadcast about this name without accuser, or -1. */
     int transmits(String name) {
-        Item i = byName.get(name);
+        Slot s = byName.get(name);
+        return s == null || s.plain == null ? -1 : s.plain.transmits;
+    }
+
+    /** Transmit count of the queued suspect about {@code name} from {@code accuser}, or -1. */
+    int transmits(String name, String accuser) {
+        Slot s = byName.get(name);
+        Item i = s == null ? null : s.suspects.get(accuser);
         return i == null ? -1 : i.transmits;
+    }
+
+    /** Removes a queued item and runs its callback (it was replaced). */
+    private void drop(Item i) {
+        queue.remove(i);
+        i.b.finish();
+    }
+
+    /** Forgets an item that left the queue from the name index. */
+    private void detach(Item i) {
+        String name = i.b.name();
+        if (name == null) {
+            return;
+        }
+        Slot s = byName.get(name);
+        if (s == null) {
+            return;
+        }
+        if (s.plain == i) {
+            s.plain = null;
+        } else if (i.b.accuser() != null && s.suspects.get(i.b.accuser()) == i) {
+            s.suspects.remove(i.b.accuser());
+        }
+        if (s.plain == null && s.suspects.isEmpty()) {
+            byName.remove(name);
+        }
+    }
+
+    /** What is queued about one name: the broadcast without accuser, or suspects by accuser. */
+    private static final class Slot {
+        Item plain;
+        final Map<String, Item> suspects = new LinkedHashMap<>();
+
+        void drop(TransmitLimitedQueue q) {
+            if (plain != null) {
+                q.drop(plain);
+            }
+            for (Item i : suspects.values()) {
+                q.drop(i);
+            }
+        }
     }
 
     private static final class Item implements Comparable<Item> {
         final Broadcast b;
-        final int transmits;
+        /** Mutated only while the item is out of the tree set. */
+        int transmits;
         final long id;
 
         Item(Broadcast b, int transmits, long id) {

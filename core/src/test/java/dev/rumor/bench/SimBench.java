@@ -55,7 +55,9 @@ import java.util.function.BooleanSupplier;
  * </ol>
  *
  * <p>Usage: {@code SimBench [--seed S] [--out DIR] [--loss-max N] [--loss-minutes M] [--stress-minutes M]
- * [--window SECONDS] [--bootstrap-limit SECONDS] SIZE...}
+ * [--window SECONDS] [--bootstrap-limit SECONDS] [--memberlist-queue] SIZE...}; {@code --memberlist-queue}
+ * runs memberlist's one-broadcast-per-node queue instead of independent suspicions
+ * ({@link MembershipConfig#independentSuspicions()}), for before/after comparisons.
  */
 public final class SimBench {
     /** Fraction of the packets addressed to a lossy node that the Rapid stress case drops. */
@@ -68,7 +70,13 @@ public final class SimBench {
 
     /** What to run. */
     record Options(List<Integer> sizes, long seed, Path out, int lossMax, Duration lossDuration,
-                   Duration stressDuration, Duration window, Duration bootstrapLimit, boolean verbose) {
+                   Duration stressDuration, Duration window, Duration bootstrapLimit, boolean verbose,
+                   boolean memberlistQueue) {
+
+        Options(List<Integer> sizes, long seed, Path out, int lossMax, Duration lossDuration,
+                Duration stressDuration, Duration window, Duration bootstrapLimit, boolean verbose) {
+            this(sizes, seed, out, lossMax, lossDuration, stressDuration, window, bootstrapLimit, verbose, false);
+        }
 
         static Options parse(String[] args) {
             List<Integer> sizes = new ArrayList<>();
@@ -79,6 +87,7 @@ public final class SimBench {
             double stressMin = 5;
             int window = 30;
             int bootstrap = 300;
+            boolean memberlistQueue = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--seed" -> seed = Long.parseLong(args[++i]);
@@ -88,6 +97,7 @@ public final class SimBench {
                     case "--stress-minutes" -> stressMin = Double.parseDouble(args[++i]);
                     case "--window" -> window = Integer.parseInt(args[++i]);
                     case "--bootstrap-limit" -> bootstrap = Integer.parseInt(args[++i]);
+                    case "--memberlist-queue" -> memberlistQueue = true;
                     default -> sizes.add(Integer.parseInt(args[i]));
                 }
             }
@@ -96,7 +106,7 @@ public final class SimBench {
             }
             return new Options(sizes, seed, out, lossMax, Duration.ofMillis((long) (lossMin * 60_000)),
                     Duration.ofMillis((long) (stressMin * 60_000)), Duration.ofSeconds(window),
-                    Duration.ofSeconds(bootstrap), true);
+                    Duration.ofSeconds(bootstrap), true, memberlistQueue);
         }
     }
 
@@ -138,11 +148,12 @@ public final class SimBench {
         r.put("time", Instant.now().toString());
         r.put("nodes", n);
         r.put("seed", o.seed());
+        r.put("independent_suspicions", !o.memberlistQueue());
         r.put("cores", Runtime.getRuntime().availableProcessors());
         r.put("load_avg_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         resetPeaks();
         long wall0 = System.nanoTime();
-        Sim sim = new Sim(n, o.seed());
+        Sim sim = new Sim(n, o.seed(), !o.memberlistQueue());
         log(o, "n=%d: %d nodes created", n, n);
 
         // 1. bootstrap
@@ -268,7 +279,7 @@ public final class SimBench {
         long lossyFailures;
         long lossyRejoins;
 
-        Sim(int n, long seed) {
+        Sim(int n, long seed, boolean independentSuspicions) {
             this.n = n;
             this.network = new InMemoryNetwork(scheduler, seed).latency(Duration.ofMillis(1), Duration.ofMillis(4));
             this.names = new String[n];
@@ -282,7 +293,8 @@ public final class SimBench {
             }
             for (int i = 0; i < n; i++) {
                 int self = i;
-                MembershipConfig m = MembershipConfig.lan(names[i]).toBuilder().randomSeed(seed * 31 + i).build();
+                MembershipConfig m = MembershipConfig.lan(names[i]).toBuilder().randomSeed(seed * 31 + i)
+                        .independentSuspicions(independentSuspicions).build();
                 userQueues[i] = new UserBroadcasts(self, m.retransmitMult());
                 Delegates d = Delegates.none().withMessages(userQueues[i]).withEvents(new Events(self));
                 nodes[i] = Memberlist.create(m, new CountingTransport(network.transport(names[i]), traffic),

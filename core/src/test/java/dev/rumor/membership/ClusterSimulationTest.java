@@ -88,6 +88,91 @@ class ClusterSimulationTest {
         }
     }
 
+    /** What one run of {@link #killAndWatchSuspicions} observed; times in virtual ms. */
+    private record SuspicionRun(long firstSuspicion, long allDead, Map<String, Long> reachedK,
+                                int maxQueuedSuspectsOfVictim) {
+        double meanTimeToK() {
+            return reachedK.values().stream().mapToLong(t -> t - firstSuspicion).average().orElseThrow();
+        }
+    }
+
+    /**
+     * Kills one node of a 50-node LAN cluster and watches, every 10 ms, each survivor's suspicion timer
+     * (when it counted k independent confirmations) and broadcast queue (how many suspects of the victim
+     * it held side by side), until everybody declared the victim dead.
+     */
+    private static SuspicionRun killAndWatchSuspicions(boolean independent) {
+        try (SimulatedCluster c = new SimulatedCluster(13, b -> b.independentSuspicions(independent))) {
+            int n = 50;
+            List<String> names = formCluster(c, n);
+            String victim = "n25";
+            List<String> others = without(names, victim);
+            int k = c.node("n0").config().suspicionMult() - 2;
+            c.kill(victim);
+            long[] firstSuspicion = {-1};
+            int[] maxQueued = {0};
+            Map<String, Long> reachedK = new java.util.HashMap<>();
+            assertTrue(c.runUntil(() -> {
+                for (String v : others) {
+                    Memberlist m = c.node(v);
+                    Suspicion s = m.state().suspicion(victim);
+                    if (s != null) {
+                        if (firstSuspicion[0] < 0) {
+                            firstSuspicion[0] = c.nowMillis();
+                        }
+                        if (s.confirmations() >= k) {
+                            reachedK.putIfAbsent(v, c.nowMillis());
+                        }
+                    }
+                    int queued = (int) m.broadcastQueue().orderedView().stream()
+                            .filter(b -> victim.equals(b.name()) && b.accuser() != null).count();
+                    maxQueued[0] = Math.max(maxQueued[0], queued);
+                }
+                return others.stream().allMatch(v -> c.deadAt(v, victim) != null);
+            }, Duration.ofMinutes(2), Duration.ofMillis(10)), "everyone must declare the victim dead");
+            for (Map.Entry<String, Map<String, Long>> e : c.deadDeclarations().entrySet()) {
+                assertEquals(List.of(victim), List.copyOf(e.getValue().keySet()), e.getKey() + " declared others dead");
+            }
+            return new SuspicionRun(firstSuspicion[0], c.nowMillis(), reachedK, maxQueued[0]);
+        }
+    }
+
+    @Test
+    void independentSuspicionsSpreadByGossipAndTheTimeoutShrinksToItsMinimum() {
+        int n = 50;
+        MembershipConfig cfg = MembershipConfig.lan("x");
+        long min = ProtocolMath.suspicionTimeout(cfg.suspicionMult(), n, cfg.probeInterval()).toMillis();
+        long max = min * cfg.suspicionMaxTimeoutMult();
+
+        SuspicionRun memberlist = killAndWatchSuspicions(false);
+        SuspicionRun independent = killAndWatchSuspicions(true);
+        System.out.printf("n=%d min %d max %d ms: first suspicion → all dead %d ms (memberlist queue) / %d ms "
+                        + "(independent); k confirmations reached by %d / %d nodes, %.0f / %.0f ms after the first "
+                        + "suspicion on average; at most %d / %d suspects of the victim queued at one node%n",
+                n, min, max, memberlist.allDead() - memberlist.firstSuspicion(),
+                independent.allDead() - independent.firstSuspicion(), memberlist.reachedK().size(),
+                independent.reachedK().size(), memberlist.meanTimeToK(), independent.meanTimeToK(),
+                memberlist.maxQueuedSuspectsOfVictim(), independent.maxQueuedSuspectsOfVictim());
+
+        // The mechanism: memberlist's queue never holds two suspects of one node; ours does, and then
+        // every survivor hears k distinct accusers, on average sooner.
+        assertEquals(1, memberlist.maxQueuedSuspectsOfVictim());
+        assertTrue(independent.maxQueuedSuspectsOfVictim() >= 2);
+        assertTrue(independent.maxQueuedSuspectsOfVictim() <= cfg.suspicionMult() - 1, "bounded by k + 1");
+        assertEquals(n - 1, independent.reachedK().size(), "every survivor counted k confirmations");
+        assertTrue(independent.meanTimeToK() <= memberlist.meanTimeToK(),
+                independent.meanTimeToK() + " ms to k confirmations, memberlist queue " + memberlist.meanTimeToK());
+        // The effect on detection: the victim is declared dead everywhere within the min timeout plus
+        // dissemination, far below the max it would take without confirmations. (With 50 nodes
+        // confirmations arrive about once per second, each peer's own failed probe being one, so the
+        // memberlist queue gets there as well: its timers too reach k long before min runs out.)
+        for (SuspicionRun r : List.of(memberlist, independent)) {
+            long detect = r.allDead() - r.firstSuspicion();
+            assertTrue(detect < 0.6 * max, detect + " ms, max " + max);
+            assertTrue(detect <= min + 2000, detect + " ms, min " + min);
+        }
+    }
+
     @Test
     void slowNodeIsSuspectedRefutesAndIsNeverDeclaredDead() {
         try (SimulatedCluster c = new SimulatedCluster(11)) {

@@ -3,6 +3,7 @@ package dev.rumor.membership;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,9 @@ class MembershipConfigTest {
         assertEquals(Duration.ZERO, c.deadNodeReclaimTime());
         assertEquals(7946, c.bindAddress().getPort());
         assertArrayEquals(new byte[] {1, 5, 2, 2, 5, 5}, c.vsn());
+        assertTrue(c.independentSuspicions());
+        assertEquals(3, Memberlist.suspectsPerNode(c), "k = suspicionMult - 2 confirmations + the first accusation");
+        assertEquals(1, Memberlist.suspectsPerNode(c.toBuilder().independentSuspicions(false).build()));
     }
 
     @Test

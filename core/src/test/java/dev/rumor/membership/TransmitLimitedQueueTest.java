@@ -107,6 +107,117 @@ class TransmitLimitedQueueTest {
         assertArrayEquals(new Object[] {"d", "c"}, q.orderedView().stream().map(Broadcast::name).toArray());
     }
 
+    // Independent suspicions: suspects keyed by node + accuser, invalidated by alive/dead about the node.
+
+    private final TransmitLimitedQueue sq = new TransmitLimitedQueue(() -> nodes, 1, 3);
+
+    private Broadcast suspect(String node, String accuser, String msg) {
+        return new Broadcast(node, accuser, msg.getBytes(StandardCharsets.UTF_8),
+                () -> finished.add(node + "/" + accuser + ":" + msg));
+    }
+
+    private List<String> queued(TransmitLimitedQueue queue) {
+        List<String> out = new ArrayList<>();
+        for (Broadcast x : queue.orderedView()) {
+            out.add(new String(x.message(), StandardCharsets.UTF_8));
+        }
+        out.sort(null);
+        return out;
+    }
+
+    @Test
+    void suspectsOfOneNodeFromDifferentAccusersCoexist() {
+        sq.queue(suspect("x", "a", "sa"));
+        sq.queue(suspect("x", "b", "sb"));
+        sq.queue(suspect("y", "a", "ya"));
+        assertEquals(List.of("sa", "sb", "ya"), queued(sq));
+        assertTrue(finished.isEmpty());
+        assertEquals(0, sq.transmits("x", "a"));
+        assertEquals(0, sq.transmits("x", "b"));
+        assertEquals(-1, sq.transmits("x"));
+    }
+
+    @Test
+    void aNewerSuspectFromTheSameAccuserReplacesOnlyItsOwn() {
+        sq.queue(suspect("x", "a", "sa1"));
+        sq.queue(suspect("x", "b", "sb"));
+        sq.getBroadcasts(0, 100);
+        sq.queue(suspect("x", "a", "sa2"));
+        assertEquals(List.of("sa2", "sb"), queued(sq));
+        assertEquals(List.of("x/a:sa1"), finished);
+        assertEquals(0, sq.transmits("x", "a"), "the replacement starts its own retransmissions");
+        assertEquals(1, sq.transmits("x", "b"));
+    }
+
+    @Test
+    void aliveOrDeadAboutANodeInvalidatesEverySuspectOfItAndNothingElse() {
+        sq.queue(suspect("x", "a", "sa"));
+        sq.queue(suspect("x", "b", "sb"));
+        sq.queue(suspect("y", "a", "ya"));
+        sq.queue(b("x", "alive"));
+        assertEquals(List.of("alive", "ya"), queued(sq));
+        assertEquals(List.of("x/a:sa", "x/b:sb"), finished);
+
+        finished.clear();
+        sq.queue(suspect("y", "c", "yc"));
+        sq.queue(b("y", "dead"));
+        assertEquals(List.of("alive", "dead"), queued(sq));
+        assertEquals(List.of("y/a:ya", "y/c:yc"), finished);
+        // Nothing about x or y is left behind in the index: new suspects queue normally.
+        sq.queue(suspect("y", "a", "ya2"));
+        assertEquals(0, sq.transmits("y", "a"));
+        assertEquals(-1, sq.transmits("y"), "the suspect replaced the dead (memberlist: newest about y wins)");
+    }
+
+    @Test
+    void aSuspectReplacesTheQueuedBroadcastWithoutAccuser() {
+        sq.queue(b("x", "alive"));
+        sq.queue(b("y", "alive-y"));
+        sq.queue(suspect("x", "a", "sa"));
+        assertEquals(List.of("alive-y", "sa"), queued(sq));
+        assertEquals(List.of("x:alive"), finished);
+    }
+
+    @Test
+    void theBoundEvictsTheMostTransmittedSuspect() {
+        sq.queue(suspect("x", "a", "sa"));
+        sq.getBroadcasts(0, 100);
+        sq.queue(suspect("x", "b", "sb"));
+        sq.queue(suspect("x", "c", "sc"));
+        assertEquals(3, sq.size());
+        sq.queue(suspect("x", "d", "sd"));
+        assertEquals(List.of("sb", "sc", "sd"), queued(sq));
+        assertEquals(List.of("x/a:sa"), finished);
+        assertEquals(-1, sq.transmits("x", "a"));
+    }
+
+    @Test
+    void withOneSuspectPerNameItIsMemberlistsQueue() {
+        // The default constructor (and suspectsPerName = 1): a second accuser replaces the first.
+        q.queue(suspect("x", "a", "sa"));
+        q.queue(suspect("x", "b", "sb"));
+        assertEquals(List.of("sb"), queued(q));
+        assertEquals(List.of("x/a:sa"), finished);
+        q.queue(b("x", "alive"));
+        assertEquals(List.of("alive"), queued(q));
+    }
+
+    @Test
+    void suspectsLeaveTheIndexAfterTheirLastTransmission() {
+        // mult 1, n = 10 → 2 transmissions each.
+        sq.queue(suspect("x", "a", "sa"));
+        sq.queue(suspect("x", "b", "sb"));
+        sq.getBroadcasts(0, 100);
+        sq.getBroadcasts(0, 100);
+        assertEquals(0, sq.size());
+        assertEquals(List.of("x/a:sa", "x/b:sb"), finished.stream().sorted().toList());
+        assertEquals(-1, sq.transmits("x", "a"));
+        // A later alive about x finds nothing to invalidate (no double finish).
+        finished.clear();
+        sq.queue(b("x", "alive"));
+        assertTrue(finished.isEmpty());
+    }
+
     @Test
     void resetFinishesEverything() {
         q.queue(b("a", "1"));
