@@ -54,7 +54,9 @@ import java.util.Objects;
  * @param independentSuspicions   queue suspects of one node from different accusers side by side (up to
  *                                {@code suspicionMult − 1} of them) so Lifeguard's confirmations spread by
  *                                gossip; false = memberlist's one queued broadcast per node. Wire compatible
- *                                either way (see {@link TransmitLimitedQueue}); default true
+ *                                either way (see {@link TransmitLimitedQueue}). Default false: it did not
+ *                                shorten failure detection and made badly lossy nodes flap cluster-wide
+ *                                more often (see the package documentation)
  */
 public record MembershipConfig(
         String name,
@@ -117,7 +119,7 @@ public record MembershipConfig(
                 Duration.ofSeconds(10), 3, 4, 4, 6,
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(500),
                 false, 8, 3, Duration.ofMillis(200), Duration.ofSeconds(30),
-                true, null, 1024, 1400, Duration.ZERO, null, true);
+                true, null, 1024, 1400, Duration.ZERO, null, false);
     }
 
     /**

@@ -55,9 +55,9 @@ import java.util.function.BooleanSupplier;
  * </ol>
  *
  * <p>Usage: {@code SimBench [--seed S] [--out DIR] [--loss-max N] [--loss-minutes M] [--stress-minutes M]
- * [--window SECONDS] [--bootstrap-limit SECONDS] [--memberlist-queue] SIZE...}; {@code --memberlist-queue}
- * runs memberlist's one-broadcast-per-node queue instead of independent suspicions
- * ({@link MembershipConfig#independentSuspicions()}), for before/after comparisons.
+ * [--window SECONDS] [--bootstrap-limit SECONDS] [--independent-suspicions] SIZE...};
+ * {@code --independent-suspicions} turns on {@link MembershipConfig#independentSuspicions()} (suspects keyed
+ * by accuser in the broadcast queue) instead of memberlist's one broadcast per node.
  */
 public final class SimBench {
     /** Fraction of the packets addressed to a lossy node that the Rapid stress case drops. */
@@ -71,7 +71,7 @@ public final class SimBench {
     /** What to run. */
     record Options(List<Integer> sizes, long seed, Path out, int lossMax, Duration lossDuration,
                    Duration stressDuration, Duration window, Duration bootstrapLimit, boolean verbose,
-                   boolean memberlistQueue) {
+                   boolean independentSuspicions) {
 
         Options(List<Integer> sizes, long seed, Path out, int lossMax, Duration lossDuration,
                 Duration stressDuration, Duration window, Duration bootstrapLimit, boolean verbose) {
@@ -87,7 +87,7 @@ public final class SimBench {
             double stressMin = 5;
             int window = 30;
             int bootstrap = 300;
-            boolean memberlistQueue = false;
+            boolean independentSuspicions = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--seed" -> seed = Long.parseLong(args[++i]);
@@ -97,7 +97,7 @@ public final class SimBench {
                     case "--stress-minutes" -> stressMin = Double.parseDouble(args[++i]);
                     case "--window" -> window = Integer.parseInt(args[++i]);
                     case "--bootstrap-limit" -> bootstrap = Integer.parseInt(args[++i]);
-                    case "--memberlist-queue" -> memberlistQueue = true;
+                    case "--independent-suspicions" -> independentSuspicions = true;
                     default -> sizes.add(Integer.parseInt(args[i]));
                 }
             }
@@ -106,7 +106,7 @@ public final class SimBench {
             }
             return new Options(sizes, seed, out, lossMax, Duration.ofMillis((long) (lossMin * 60_000)),
                     Duration.ofMillis((long) (stressMin * 60_000)), Duration.ofSeconds(window),
-                    Duration.ofSeconds(bootstrap), true, memberlistQueue);
+                    Duration.ofSeconds(bootstrap), true, independentSuspicions);
         }
     }
 
@@ -148,12 +148,12 @@ public final class SimBench {
         r.put("time", Instant.now().toString());
         r.put("nodes", n);
         r.put("seed", o.seed());
-        r.put("independent_suspicions", !o.memberlistQueue());
+        r.put("independent_suspicions", o.independentSuspicions());
         r.put("cores", Runtime.getRuntime().availableProcessors());
         r.put("load_avg_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         resetPeaks();
         long wall0 = System.nanoTime();
-        Sim sim = new Sim(n, o.seed(), !o.memberlistQueue());
+        Sim sim = new Sim(n, o.seed(), o.independentSuspicions());
         log(o, "n=%d: %d nodes created", n, n);
 
         // 1. bootstrap

@@ -3,7 +3,7 @@ package dev.rumor.membership;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -30,9 +30,10 @@ class MembershipConfigTest {
         assertEquals(Duration.ZERO, c.deadNodeReclaimTime());
         assertEquals(7946, c.bindAddress().getPort());
         assertArrayEquals(new byte[] {1, 5, 2, 2, 5, 5}, c.vsn());
-        assertTrue(c.independentSuspicions());
-        assertEquals(3, Memberlist.suspectsPerNode(c), "k = suspicionMult - 2 confirmations + the first accusation");
-        assertEquals(1, Memberlist.suspectsPerNode(c.toBuilder().independentSuspicions(false).build()));
+        assertFalse(c.independentSuspicions(), "memberlist's queue by default");
+        assertEquals(1, Memberlist.suspectsPerNode(c));
+        assertEquals(3, Memberlist.suspectsPerNode(c.toBuilder().independentSuspicions(true).build()),
+                "k = suspicionMult - 2 confirmations + the first accusation");
     }
 
     @Test
