@@ -7,9 +7,7 @@ import dev.rumor.membership.Node;
 import dev.rumor.time.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -68,7 +66,8 @@ final class MemberTable {
     private final List<State> left = new ArrayList<>();
     private final RecentIntents intents = new RecentIntents();
     private Consumer<String> onErase = n -> { };
-    private volatile Map<String, Member> published = Map.of();
+    /** Updated per changed member (O(log n)), never copied whole; replaced, never mutated. */
+    private volatile SortedSnapshot<Member> published = SortedSnapshot.empty();
 
     /**
      * @param pruneDelay how long a leaving member is kept before a prune erases it (serf: broadcast timeout
@@ -177,7 +176,7 @@ final class MemberTable {
         st.statusLTime = msg.ltime();
         if (st.member.status() == MemberStatus.LEAVING) {
             st.member = st.member.withStatus(MemberStatus.ALIVE);
-            publish();
+            publish(st.member.name());
         }
         return true;
     }
@@ -203,7 +202,7 @@ final class MemberTable {
         switch (st.member.status()) {
             case ALIVE -> {
                 st.member = st.member.withStatus(MemberStatus.LEAVING);
-                publish();
+                publish(st.member.name());
             }
             case FAILED -> {
                 st.member = st.member.withStatus(MemberStatus.LEFT);
@@ -327,7 +326,10 @@ final class MemberTable {
         return intents.size();
     }
 
-    /** An immutable name → member view, safe to read from any thread. */
+    /**
+     * An immutable name → member view in name order, safe to read from any thread: the state after the
+     * latest member event, never a half-applied one.
+     */
     Map<String, Member> snapshot() {
         return published;
     }
@@ -335,14 +337,14 @@ final class MemberTable {
     // ------------------------------------------------------------------ helpers
 
     private void emit(ClusterEvent.Type type, Member m) {
-        publish();
+        publish(m.name());
         sink.accept(new MemberEvent(type, List.of(m)));
     }
 
-    private void publish() {
-        Map<String, Member> view = new LinkedHashMap<>();
-        new TreeMap<>(members).forEach((n, st) -> view.put(n, st.member));
-        published = Collections.unmodifiableMap(view);
+    /** Republishes the one member that changed (or was erased); every change of {@link #members} calls it. */
+    private void publish(String name) {
+        State st = members.get(name);
+        published = st == null ? published.without(name) : published.with(name, st.member);
     }
 
     private static Member fromNode(Node n, MemberStatus status) {

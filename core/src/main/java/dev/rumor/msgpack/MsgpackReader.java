@@ -36,6 +36,11 @@ public final class MsgpackReader {
         boolean field(String key, MsgpackReader r) throws MsgpackException;
     }
 
+    /** Struct keys up to this many bytes are cached (see {@link #readKey}). */
+    private static final int MAX_CACHED_KEY = 32;
+    /** Recently seen struct keys; a power of two. */
+    private static final String[] KEYS = new String[512];
+
     private final byte[] buf;
     private final int limit;
     private int pos;
@@ -213,14 +218,20 @@ public final class MsgpackReader {
 
     /** A string from raw/str8/bin; nil reads as "" (Go strings have no nil). Invalid UTF-8 is replaced, not rejected. */
     public String readString() throws MsgpackException {
-        byte[] b = readStringBytes();
-        return b == null ? "" : new String(b, StandardCharsets.UTF_8);
+        String s = readStringOrNull();
+        return s == null ? "" : s;
     }
 
     /** Like {@link #readString} but nil reads as null. */
     public String readStringOrNull() throws MsgpackException {
-        byte[] b = readStringBytes();
-        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+        int n = readStringHeader();
+        if (n < 0) {
+            return null;
+        }
+        need(n);
+        String s = new String(buf, pos, n, StandardCharsets.UTF_8); // decoded in place, no intermediate copy
+        pos += n;
+        return s;
     }
 
     /** A byte string from raw (any str form) or bin; nil reads as null. */
@@ -229,6 +240,12 @@ public final class MsgpackReader {
     }
 
     private byte[] readStringBytes() throws MsgpackException {
+        int n = readStringHeader();
+        return n < 0 ? null : readRaw(n);
+    }
+
+    /** The length of the str or bin value that follows, or -1 for nil. */
+    private int readStringHeader() throws MsgpackException {
         int start = pos;
         int b = u8();
         int n;
@@ -237,7 +254,7 @@ public final class MsgpackReader {
         } else {
             switch (b) {
                 case 0xc0:
-                    return null;
+                    return -1;
                 case 0xd9:
                 case 0xc4:
                     n = u8();
@@ -255,7 +272,7 @@ public final class MsgpackReader {
                     throw error("expected string or bytes", b);
             }
         }
-        return readRaw(n);
+        return n;
     }
 
     /** A map header (entry count, guarded against the remaining bytes); nil reads as 0. */
@@ -328,7 +345,7 @@ public final class MsgpackReader {
             if (kt != ValueType.STRING && kt != ValueType.BINARY) {
                 throw error("expected string struct key", buf[pos] & 0xff);
             }
-            String key = readString();
+            String key = readKey();
             if (!handler.field(key, this)) {
                 skipValue();
             }
@@ -447,6 +464,54 @@ public final class MsgpackReader {
 
     private static String describe(int b) {
         return b == 0xc1 ? "reserved byte" : typeOf(b).name().toLowerCase();
+    }
+
+    /**
+     * A struct key. The same few dozen field names ("Node", "Incarnation", …) arrive in every message, so
+     * short ASCII keys come from {@link #KEYS}, a small hash-indexed cache, instead of a new String per field.
+     * The cache is shared by all threads without locking: slots hold immutable Strings, a racing reader sees
+     * either the old or the new one, and a hit is confirmed by comparing every byte.
+     */
+    private String readKey() throws MsgpackException {
+        int n = readStringHeader();
+        if (n < 0) {
+            return "";
+        }
+        need(n);
+        if (n > MAX_CACHED_KEY) {
+            String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            return s;
+        }
+        int h = n;
+        for (int i = pos; i < pos + n; i++) {
+            int c = buf[i];
+            if (c < 0) { // not ASCII: decode normally, never cached
+                String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+                pos += n;
+                return s;
+            }
+            h = 31 * h + c;
+        }
+        int slot = (h ^ (h >>> 16)) & (KEYS.length - 1);
+        String cached = KEYS[slot];
+        if (cached != null && cached.length() == n && sameAscii(cached, pos)) {
+            pos += n;
+            return cached;
+        }
+        String s = new String(buf, pos, n, StandardCharsets.US_ASCII);
+        KEYS[slot] = s;
+        pos += n;
+        return s;
+    }
+
+    private boolean sameAscii(String s, int at) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) != buf[at + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void need(long n) throws MsgpackException {

@@ -1,6 +1,8 @@
 package dev.rumor.security;
 
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +16,11 @@ import javax.crypto.spec.SecretKeySpec;
  * it to a multiple of 16 first. Packets use no additional data; streams authenticate their 5-byte
  * {@code 0a | length} header as additional data.
  *
- * <p>Stateless and thread-safe (a new {@link Cipher} per call; nonces from one shared {@link SecureRandom}).
+ * <p>Thread-safe: every thread keeps its own {@link Cipher} instances (one per key it has used recently, at
+ * most {@value #KEYS_PER_THREAD}), re-initialised for every packet with that packet's nonce. Creating a
+ * {@code Cipher} and expanding the AES key per packet cost ~5.6 KB of garbage per call; an initialised
+ * cipher for the same key skips both. A {@code Cipher} is never shared between threads, and nothing calls
+ * back into this class while one is in use. Nonces come from one shared {@link SecureRandom}.
  */
 public final class PacketCipher {
 
@@ -26,7 +32,12 @@ public final class PacketCipher {
     public static final int CURRENT_VERSION = 1;
     private static final int MAX_VERSION = 1;
 
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    /** A keyring holds the primary key plus a few being rotated in or out. */
+    private static final int KEYS_PER_THREAD = 4;
+
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ThreadLocal<Ciphers> CIPHERS = ThreadLocal.withInitial(Ciphers::new);
 
     private PacketCipher() {
     }
@@ -63,8 +74,18 @@ public final class PacketCipher {
             Arrays.fill(src, plain.length, src.length, (byte) pad);
         }
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_SIZE * 8, nonce));
+            Slot slot = CIPHERS.get().forKey(key);
+            Cipher c = slot.cipher();
+            SecretKeySpec keySpec = slot.spec();
+            GCMParameterSpec spec = new GCMParameterSpec(TAG_SIZE * 8, nonce);
+            try {
+                c.init(Cipher.ENCRYPT_MODE, keySpec, spec);
+            } catch (InvalidAlgorithmParameterException sameNonceAsLastTime) {
+                // the JDK refuses to reuse one Cipher with the last key and nonce; only the tests' fixed
+                // nonces do that, and a fresh Cipher (what every call used to get) accepts them
+                c = Cipher.getInstance(TRANSFORMATION);
+                c.init(Cipher.ENCRYPT_MODE, keySpec, spec);
+            }
             if (ad != null && ad.length > 0) {
                 c.updateAAD(ad);
             }
@@ -106,11 +127,13 @@ public final class PacketCipher {
         GCMParameterSpec spec = new GCMParameterSpec(TAG_SIZE * 8, blob, offset + VERSION_SIZE, NONCE_SIZE);
         int ctOffset = offset + VERSION_SIZE + NONCE_SIZE;
         int ctLength = length - VERSION_SIZE - NONCE_SIZE;
+        Ciphers ciphers = CIPHERS.get();
         for (byte[] key : keys) {
             byte[] plain;
             try {
-                Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-                c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), spec);
+                Slot slot = ciphers.forKey(key);
+                Cipher c = slot.cipher();
+                c.init(Cipher.DECRYPT_MODE, slot.spec(), spec);
                 if (ad != null && ad.length > 0) {
                     c.updateAAD(ad);
                 }
@@ -121,6 +144,33 @@ public final class PacketCipher {
             return version == 0 ? unpad(plain) : plain;
         }
         throw new GeneralSecurityException("No installed keys could decrypt the message");
+    }
+
+    /** A cipher with the key it is used for. */
+    private record Slot(byte[] key, SecretKeySpec spec, Cipher cipher) {
+    }
+
+    /**
+     * One thread's ciphers, one per recently used key, replaced round-robin when a thread sees more keys
+     * than {@value #KEYS_PER_THREAD}. Keys are compared by value (in constant time): callers pass the
+     * keyring's arrays, possibly copies.
+     */
+    private static final class Ciphers {
+        private final Slot[] slots = new Slot[KEYS_PER_THREAD];
+        private int next;
+
+        Slot forKey(byte[] key) throws GeneralSecurityException {
+            for (Slot s : slots) {
+                if (s != null && MessageDigest.isEqual(s.key, key)) {
+                    return s;
+                }
+            }
+            SecretKeySpec spec = new SecretKeySpec(key, "AES"); // rejects an empty key as before
+            Slot s = new Slot(key.clone(), spec, Cipher.getInstance(TRANSFORMATION));
+            slots[next] = s;
+            next = (next + 1) % KEYS_PER_THREAD;
+            return s;
+        }
     }
 
     private static byte[] unpad(byte[] padded) throws GeneralSecurityException {

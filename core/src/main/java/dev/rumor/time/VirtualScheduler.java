@@ -8,14 +8,23 @@ import java.util.PriorityQueue;
  * with {@link #runFor} / {@link #runUntil}; tasks due at the same instant run in submission order.
  * Lives in main code (not test) so benchmarks can run the same simulations.
  *
+ * <p>Cancelled tasks are dropped from the queue lazily: once they make up more than half of it (and at least
+ * {@value #PURGE_THRESHOLD}), the whole queue is rebuilt without them in one O(n) pass, so a simulation that
+ * cancels most of its timers (suspicion timeouts, probe deadlines) keeps only live tasks queued. A cancelled
+ * task never runs and never advances the clock, whether or not it has been purged yet.
+ *
  * <p>Thread contract: not thread-safe. One simulation drives it from one thread.
  */
 public final class VirtualScheduler implements Scheduler, Clock {
     private static final long EPOCH_MILLIS = 1_700_000_000_000L;
+    /** Below this many cancelled tasks a purge is not worth its O(n) pass. */
+    static final int PURGE_THRESHOLD = 1024;
 
     private final PriorityQueue<Task> queue = new PriorityQueue<>();
     private long now;
     private long seq;
+    /** Cancelled tasks still in {@link #queue}. */
+    private int cancelledQueued;
 
     @Override
     public Clock clock() {
@@ -40,7 +49,19 @@ public final class VirtualScheduler implements Scheduler, Clock {
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {
         Task t = enqueue(now + Math.max(0, delay.toNanos()), task);
-        return () -> t.cancelled = true;
+        return () -> cancel(t);
+    }
+
+    private void cancel(Task t) {
+        if (t.cancelled || t.done) {
+            return;
+        }
+        t.cancelled = true;
+        cancelledQueued++;
+        if (cancelledQueued >= PURGE_THRESHOLD && cancelledQueued > queue.size() / 2) {
+            queue.removeIf(q -> q.cancelled);
+            cancelledQueued = 0;
+        }
     }
 
     private Task enqueue(long at, Runnable r) {
@@ -59,7 +80,7 @@ public final class VirtualScheduler implements Scheduler, Clock {
     public boolean runUntil(java.util.function.BooleanSupplier condition, Duration limit) {
         long end = now + limit.toNanos();
         while (!condition.getAsBoolean()) {
-            Task t = queue.peek();
+            Task t = peekLive();
             if (t == null || t.at > end) {
                 now = end;
                 return condition.getAsBoolean();
@@ -71,7 +92,7 @@ public final class VirtualScheduler implements Scheduler, Clock {
 
     private void runUntilTime(long end) {
         while (true) {
-            Task t = queue.peek();
+            Task t = peekLive();
             if (t == null || t.at > end) {
                 break;
             }
@@ -80,18 +101,33 @@ public final class VirtualScheduler implements Scheduler, Clock {
         now = end;
     }
 
+    /** Polls the next live task, discarding cancelled ones on the way; null when none is left. */
+    private Task peekLive() {
+        Task t = queue.peek();
+        while (t != null && t.cancelled) {
+            queue.poll();
+            cancelledQueued--;
+            t = queue.peek();
+        }
+        return t;
+    }
+
     private void runOne() {
         Task t = queue.poll();
+        t.done = true;
         if (t.at > now) {
             now = t.at;
         }
-        if (!t.cancelled) {
-            t.task.run();
-        }
+        t.task.run();
     }
 
-    /** Number of pending (possibly cancelled) tasks; useful for leak checks in tests. */
+    /** Number of pending tasks, cancelled ones excluded; useful for leak checks in tests. */
     public int pending() {
+        return queue.size() - cancelledQueued;
+    }
+
+    /** Queue length including cancelled tasks not purged yet (memory checks in tests). */
+    int queuedIncludingCancelled() {
         return queue.size();
     }
 
@@ -100,6 +136,8 @@ public final class VirtualScheduler implements Scheduler, Clock {
         final long seq;
         final Runnable task;
         boolean cancelled;
+        /** Polled (ran or is running): a later cancel is a no-op. */
+        boolean done;
 
         Task(long at, long seq, Runnable task) {
             this.at = at;

@@ -196,4 +196,43 @@ class MsgpackReaderTest {
             }
         }
     }
+
+    /** Struct keys come from a shared cache: every key must still read back exactly, whatever collides. */
+    @Test
+    void structKeysReadBackExactlyThroughTheKeyCache() throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            keys.add("K" + i);
+        }
+        keys.add("Nöde");                                  // not ASCII: never cached
+        keys.add("a-key-longer-than-thirty-two-bytes-x"); // too long: never cached
+        keys.add("");
+        keys.add("Node");
+        keys.add("Nodf");                                   // same length, one byte apart
+        for (int round = 0; round < 2; round++) {
+            for (String k : keys) {
+                MsgpackWriter w = MsgpackWriter.gossip().mapHeader(1).string(k).uint(7);
+                List<String> seen = new ArrayList<>();
+                new MsgpackReader(w.toByteArray()).readStruct((key, in) -> {
+                    seen.add(key);
+                    return false;
+                });
+                assertEquals(List.of(k), seen);
+            }
+        }
+        // a bin key and a str8 key with the same bytes read the same
+        List<String> seen = new ArrayList<>();
+        MsgpackReader.FieldHandler h = (key, in) -> {
+            seen.add(key);
+            return false;
+        };
+        r("81c4044e6f6465c0").readStruct(h);
+        r("81d9044e6f6465c0").readStruct(h);
+        assertEquals(List.of("Node", "Node"), seen);
+        // strings still decode invalid UTF-8 as replacement characters, in place
+        assertEquals("a\uFFFDb", r("a361ff62").readString());
+        assertNull(r("c0").readStringOrNull());
+        assertEquals("", r("c0").readString());
+        assertThrows(MsgpackException.class, () -> r("a5616263").readString());
+    }
 }

@@ -87,4 +87,49 @@ class PacketCipherTest {
         b[n - 1] = (byte) last;
         return b;
     }
+
+    /** Ciphers are reused per thread and key: more keys than a thread keeps, interleaved, and several threads. */
+    @Test
+    void reusedCiphersStayCorrectAcrossKeysAndThreads() throws Exception {
+        byte[][] keys = new byte[7][];
+        for (int k = 0; k < keys.length; k++) {
+            keys[k] = new byte[16 + 8 * (k % 3)];
+            java.util.Arrays.fill(keys[k], (byte) (k + 1));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                int seed = t;
+                results.add(pool.submit(() -> {
+                    java.util.Random r = new java.util.Random(seed);
+                    int ok = 0;
+                    for (int i = 0; i < 300; i++) {
+                        int k = r.nextInt(keys.length);
+                        byte[] plain = new byte[r.nextInt(200)];
+                        r.nextBytes(plain);
+                        byte[] blob = PacketCipher.encrypt(1, keys[k].clone(), plain, null);
+                        // the sealing key last in a ring of three: the other two must fail first
+                        List<byte[]> ring = List.of(keys[(k + 1) % keys.length], keys[(k + 2) % keys.length], keys[k]);
+                        assertArrayEquals(plain, PacketCipher.decrypt(ring, blob, null));
+                        assertThrows(GeneralSecurityException.class,
+                                () -> PacketCipher.decrypt(List.of(keys[(k + 3) % keys.length]), blob, null));
+                        blob[blob.length - 1] ^= 1;
+                        assertThrows(GeneralSecurityException.class, () -> PacketCipher.decrypt(ring, blob, null));
+                        ok++;
+                    }
+                    return ok;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : results) {
+                assertEquals(300, f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // an empty key is still rejected, and does not poison the thread's ciphers
+        assertThrows(IllegalArgumentException.class, () -> PacketCipher.encrypt(1, new byte[0], new byte[1], null));
+        byte[] blob = PacketCipher.encrypt(1, keys[0], new byte[] {42}, null);
+        assertArrayEquals(new byte[] {42}, PacketCipher.decrypt(List.of(new byte[0], keys[0]), blob, null));
+    }
 }

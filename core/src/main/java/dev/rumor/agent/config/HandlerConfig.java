@@ -24,6 +24,7 @@ import java.util.Map;
  * @param selfTags   the instance only runs while the local node has all these tags
  * @param timeout    per-event timeout (default: the agent's handler_timeout)
  * @param queueSize  bounded queue length for this instance (default: the agent's handler_queue_size)
+ * @param concurrency worker threads for this instance (default 1: events strictly serial and in order)
  * @param config     the plugin's settings, validated by the plugin
  */
 public record HandlerConfig(
@@ -34,5 +35,6 @@ public record HandlerConfig(
         @JsonProperty("self_tags") Map<String, String> selfTags,
         @JsonProperty("timeout") GoDuration timeout,
         @JsonProperty("queue_size") Integer queueSize,
+        @JsonProperty("concurrency") Integer concurrency,
         @JsonProperty("config") Map<String, Object> config) {
 }

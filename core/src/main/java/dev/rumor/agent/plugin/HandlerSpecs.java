@@ -58,7 +58,8 @@ public final class HandlerSpecs {
             try {
                 out.add(new HandlerSpec(name, h.plugin(), filter, h.config(),
                         h.timeout() == null ? timeout : h.timeout().value(),
-                        h.queueSize() == null ? queue : h.queueSize(), 1));
+                        h.queueSize() == null ? queue : h.queueSize(),
+                        h.concurrency() == null ? 1 : h.concurrency()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
             }

@@ -66,12 +66,31 @@ public final class Compound {
         return out;
     }
 
+    /** Receives one complete part of a compound in place: {@code buf[offset, offset + length)}. */
+    @FunctionalInterface
+    public interface PartVisitor {
+        void part(byte[] buf, int offset, int length);
+    }
+
     /**
      * Splits a compound body (the bytes after the {@code 07} type byte). Parts that the buffer is too short
      * for are counted in {@link Split#truncated()}, the complete leading ones returned, as memberlist does.
      * Bytes after the last announced part are ignored.
      */
     public static Split decode(byte[] buf, int offset, int length) throws CodecException {
+        List<byte[]> parts = new ArrayList<>();
+        int truncated = visit(buf, offset, length,
+                (b, off, len) -> parts.add(java.util.Arrays.copyOfRange(b, off, off + len)));
+        return new Split(parts, truncated);
+    }
+
+    /**
+     * Like {@link #decode} without copying: hands each complete part, in order, to {@code visitor} as a range
+     * of {@code buf} (the receive path decodes them in place).
+     *
+     * @return how many announced parts were cut off by the end of the buffer
+     */
+    public static int visit(byte[] buf, int offset, int length, PartVisitor visitor) throws CodecException {
         if (length < 1) {
             throw new CodecException("missing compound length byte");
         }
@@ -81,16 +100,15 @@ public final class Compound {
         }
         int pos = offset + 1 + 2 * n;
         int end = offset + length;
-        List<byte[]> parts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int at = offset + 1 + 2 * i;
             int len = ((buf[at] & 0xff) << 8) | (buf[at + 1] & 0xff);
             if (end - pos < len) {
-                return new Split(parts, n - i);
+                return n - i;
             }
-            parts.add(java.util.Arrays.copyOfRange(buf, pos, pos + len));
+            visitor.part(buf, pos, len);
             pos += len;
         }
-        return new Split(parts, 0);
+        return 0;
     }
 }

@@ -118,39 +118,39 @@ public final class PacketCodec {
         }
         List<Message> out = new ArrayList<>();
         int[] budget = {MAX_PACKET_EXPANSION};
-        unframe(buf, 0, out, partError, budget);
+        unframe(buf, 0, buf.length, 0, out, partError, budget);
         return out;
     }
 
-    private void unframe(byte[] buf, int depth, List<Message> out, Consumer<CodecException> partError, int[] budget)
-            throws CodecException {
+    /** Unframes {@code buf[offset, offset + length)}; compound parts are decoded in place, not copied. */
+    private void unframe(byte[] buf, int offset, int length, int depth, List<Message> out,
+                         Consumer<CodecException> partError, int[] budget) throws CodecException {
         if (depth > MAX_DEPTH) {
             throw new CodecException("framing nested deeper than " + MAX_DEPTH);
         }
-        if (buf.length == 0) {
+        if (length == 0) {
             throw new CodecException("empty message");
         }
-        int code = buf[0] & 0xff;
+        int code = buf[offset] & 0xff;
         if (code == MessageType.COMPOUND.code()) {
-            Compound.Split split = Compound.decode(buf, 1, buf.length - 1);
-            for (byte[] part : split.parts()) {
+            int truncated = Compound.visit(buf, offset + 1, length - 1, (b, off, len) -> {
                 try {
-                    unframe(part, depth + 1, out, partError, budget);
+                    unframe(b, off, len, depth + 1, out, partError, budget);
                 } catch (CodecException e) {
                     partError.accept(e);
                 }
-            }
-            if (split.truncated() > 0) {
-                partError.accept(new CodecException("Compound request had " + split.truncated() + " truncated messages"));
+            });
+            if (truncated > 0) {
+                partError.accept(new CodecException("Compound request had " + truncated + " truncated messages"));
             }
         } else if (code == MessageType.COMPRESS.code()) {
-            byte[] inner = Compression.unwrap(buf, 1, buf.length - 1, budget[0]);
+            byte[] inner = Compression.unwrap(buf, offset + 1, length - 1, budget[0]);
             budget[0] -= inner.length;
-            unframe(inner, depth + 1, out, partError, budget);
+            unframe(inner, 0, inner.length, depth + 1, out, partError, budget);
         } else if (code == MessageType.PUSH_PULL.code() || code == MessageType.ERR.code()) {
             throw new CodecException("message type " + code + " is not valid in a packet");
         } else {
-            out.add(Codec.decode(buf));
+            out.add(Codec.decode(buf, offset, length));
         }
     }
 

@@ -33,7 +33,7 @@ class ConfigMergeTest {
                 values[i] = Map.of("k" + seed, v);
             } else if (t == List.class) {
                 values[i] = comps[i].getName().equals("handlers")
-                        ? List.of(new HandlerConfig(v, "p", "*", null, null, null, null, null))
+                        ? List.of(new HandlerConfig(v, "p", "*", null, null, null, null, null, null))
                         : List.of(v);
             } else {
                 throw new AssertionError("add a value for " + t + " in this test");

@@ -34,9 +34,11 @@ class HandlerSpecsTest {
                    {"name": "lb", "plugin": "haproxy", "events": "member-join,member-leave",
                     "member_tags": {"role": "web"}, "self_tags": {"role": "lb"}, "timeout": "5s", "queue_size": 16,
                     "config": {"socket": "/run/h.sock"}},
-                   {"plugin": "example"}]}
+                   {"plugin": "example"},
+                   {"name": "par", "plugin": "shell-exec", "concurrency": 4, "config": {"script": "x"}}]}
                 """));
-        assertEquals(3, specs.size());
+        assertEquals(4, specs.size());
+        assertEquals(4, specs.get(3).concurrency(), "the concurrency key reaches the spec");
         HandlerSpec s0 = specs.get(0);
         assertEquals("event_handlers[0]", s0.name());
         assertEquals("shell-exec", s0.type());
@@ -51,6 +53,7 @@ class HandlerSpecsTest {
         assertEquals("*", s2.filter().events());
         assertEquals(Map.of(), s2.settings());
         assertEquals(Duration.ofSeconds(30), s2.timeout());
+        assertEquals(1, s2.concurrency(), "serial by default");
     }
 
     @Test
@@ -66,5 +69,9 @@ class HandlerSpecsTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> HandlerSpecs.fromConfig(zeroQueue)).getMessage()
                 .startsWith("handlers[0] (x): handler 'x': queue_size must be positive"));
+        AgentConfig zeroWorkers = load("{\"handlers\": [{\"name\": \"x\", \"plugin\": \"example\", \"concurrency\": 0}]}");
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> HandlerSpecs.fromConfig(zeroWorkers)).getMessage()
+                .startsWith("handlers[0] (x): handler 'x': concurrency must be positive"));
     }
 }

@@ -70,7 +70,7 @@ class HaproxyClusterIT {
         }
         awaitServers("web-1", "web-2", "web-3");
         awaitResponders(Set.of("web-1", "web-2", "web-3"));
-        assertConfigServers("web-1", "web-2", "web-3");
+        Routing.assertConfigServers(haproxy, web, "web-1", "web-2", "web-3");
 
         // web-1 dies outright (agent closed without leaving, web server gone): every request keeps
         // succeeding (HAProxy redispatches), and once the cluster declares it failed it is removed.
@@ -80,11 +80,11 @@ class HaproxyClusterIT {
         while (!haproxy.servers().equals(Set.of("web-2", "web-3"))) {
             assertTrue(System.nanoTime() - killed < WAIT.toNanos(), "web-1 not removed: " + haproxy.servers()
                     + " lb sees " + cluster.node("lb").view());
-            assertOnlyFrom(Set.of("web-2", "web-3"), 2);
+            Routing.assertOnlyFrom(haproxy, Set.of("web-2", "web-3"), 2);
         }
         assertEquals("failed", cluster.node("lb").statusOf("web-1"));
         awaitResponders(Set.of("web-2", "web-3"));
-        assertConfigServers("web-2", "web-3");
+        Routing.assertConfigServers(haproxy, web, "web-2", "web-3");
 
         // web-2 leaves gracefully while a request is in flight on it: drained (no new requests), removed
         // once idle, and the in-flight request completes.
@@ -110,8 +110,8 @@ class HaproxyClusterIT {
         // memberlist's "dead" first (failed) and the intent a moment later, relayed (failed -> left).
         Eventually.await(WAIT, "lb sees web-2 left, not failed (" + cluster.node("lb").view() + ")",
                 () -> "left".equals(cluster.node("lb").statusOf("web-2")));
-        assertConfigServers("web-3");
-        assertOnlyFrom(Set.of("web-3"), 4);
+        Routing.assertConfigServers(haproxy, web, "web-3");
+        Routing.assertOnlyFrom(haproxy, Set.of("web-3"), 4);
         assertTrue(haproxy.servers().contains("web-2"), "web-2 must stay while its session is open");
         w2.releaseSlow();
         w3.releaseSlow();
@@ -137,13 +137,13 @@ class HaproxyClusterIT {
         String port3 = Integer.toString(w3.port());
         cluster.node("web-3").setTags(Map.of("role", "db", "port", port3));
         awaitServers("web-4");
-        assertOnlyFrom(Set.of("web-4"), 4);
-        assertConfigServers("web-4");
+        Routing.assertOnlyFrom(haproxy, Set.of("web-4"), 4);
+        Routing.assertConfigServers(haproxy, web, "web-4");
         assertEquals("alive", cluster.node("lb").statusOf("web-3"));
         cluster.node("web-3").setTags(Map.of("role", "web", "port", port3));
         awaitServers("web-3", "web-4");
         awaitResponders(Set.of("web-3", "web-4"));
-        assertConfigServers("web-3", "web-4");
+        Routing.assertConfigServers(haproxy, web, "web-3", "web-4");
 
         // The lb agent reloads (as on SIGHUP) with an option HAProxy rejects: `haproxy -c` refuses the new
         // file, so the old one stays, the error is logged, and traffic keeps flowing to the same servers.
@@ -157,14 +157,14 @@ class HaproxyClusterIT {
         assertEquals(goodConfig, Files.readString(haproxy.config), "the old config stays");
         assertEquals(reloadsBefore, haproxy.reloads(), "HAProxy was not reloaded with a bad config");
         assertEquals(Set.of("web-3", "web-4"), haproxy.servers());
-        assertOnlyFrom(Set.of("web-3", "web-4"), 4);
+        Routing.assertOnlyFrom(haproxy, Set.of("web-3", "web-4"), 4);
 
         // Fixed: the servers now get health checks, which the runtime API cannot add to existing servers,
         // so the handler writes the file and reloads HAProxy through the master socket.
         lb.reload(n -> n.tag("role", "lb").handler(lbHandler(Map.of("check", true, "check_options", "inter 1s"))));
         Eventually.await(WAIT, "HAProxy reloaded with checks", () -> haproxy.reloads() > reloadsBefore
                 && haproxy.workers() == 1 && Files.readString(haproxy.config).contains("check inter 1s"));
-        assertConfigServers("web-3", "web-4");
+        Routing.assertConfigServers(haproxy, web, "web-3", "web-4");
         awaitServers("web-3", "web-4");
         awaitResponders(Set.of("web-3", "web-4"));
     }
@@ -256,23 +256,8 @@ class HaproxyClusterIT {
             }
             return seen.containsAll(expected);
         });
-        assertOnlyFrom(expected, 2 * expected.size());
+        Routing.assertOnlyFrom(haproxy, expected, 2 * expected.size());
     }
 
-    private void assertOnlyFrom(Set<String> expected, int requests) throws IOException {
-        for (int i = 0; i < requests; i++) {
-            Http.Response r = Http.get(haproxy.frontendPort, "/");
-            assertEquals(200, r.status(), "request " + i + " through HAProxy: " + r.body());
-            assertTrue(expected.contains(r.body()), "answer from " + r.body() + ", expected one of " + expected);
-        }
-    }
 
-    private void assertConfigServers(String... names) throws IOException {
-        Map<String, String> managed = ManagedConfig.managedServers(Files.readString(haproxy.config))
-                .getOrDefault("web", Map.of());
-        assertEquals(Set.of(names), managed.keySet(), "servers in the managed block");
-        for (String name : names) {
-            assertTrue(managed.get(name).contains("127.0.0.1:" + web.get(name).port()), managed.get(name));
-        }
-    }
 }

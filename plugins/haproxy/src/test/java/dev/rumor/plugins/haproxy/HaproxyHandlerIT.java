@@ -72,16 +72,16 @@ class HaproxyHandlerIT {
 
         awaitServers("web-1", "web-2", "web-3");
         awaitResponders(Set.of("web-1", "web-2", "web-3"));
-        assertConfigServers("web-1", "web-2", "web-3");
+        Routing.assertConfigServers(haproxy, web, "web-1", "web-2", "web-3");
 
         // web-2 fails: removed, and every request keeps succeeding on the others.
         handler.handle(new MemberEvent(EventType.MEMBER_FAILED, List.of(context.withStatus("web-2",
                 MemberStatus.FAILED))));
         awaitServers("web-1", "web-3");
         awaitResponders(Set.of("web-1", "web-3"));
-        assertConfigServers("web-1", "web-3");
+        Routing.assertConfigServers(haproxy, web, "web-1", "web-3");
         web.get("web-2").close();
-        assertOnlyFrom(Set.of("web-1", "web-3"), 12);
+        Routing.assertOnlyFrom(haproxy, Set.of("web-1", "web-3"), 12);
 
         // web-3 leaves while a request is in flight on it: drained (no new requests), removed once idle.
         WebServer w3 = web.get("web-3");
@@ -103,8 +103,8 @@ class HaproxyHandlerIT {
                 MemberStatus.LEFT))));
         Eventually.await(WAIT, "web-3 in drain", () -> haproxy.serverStates().stream()
                 .anyMatch(s -> s.name().equals("web-3") && s.inForcedDrain()));
-        assertConfigServers("web-1");
-        assertOnlyFrom(Set.of("web-1"), 6);
+        Routing.assertConfigServers(haproxy, web, "web-1");
+        Routing.assertOnlyFrom(haproxy, Set.of("web-1"), 6);
         assertTrue(haproxy.servers().contains("web-3"), "web-3 must stay while its session is open");
         long released = System.nanoTime();
         w3.releaseSlow();
@@ -126,8 +126,8 @@ class HaproxyHandlerIT {
         handler.handle(new MemberEvent(EventType.MEMBER_UPDATE, List.of(context.withTags("web-1",
                 Map.of("role", "db", "port", Integer.toString(web.get("web-1").port()))))));
         awaitServers("web-4");
-        assertOnlyFrom(Set.of("web-4"), 6);
-        assertConfigServers("web-4");
+        Routing.assertOnlyFrom(haproxy, Set.of("web-4"), 6);
+        Routing.assertConfigServers(haproxy, web, "web-4");
 
         // Replaying events changes nothing.
         String configBefore = Files.readString(haproxy.config);
@@ -165,7 +165,7 @@ class HaproxyHandlerIT {
         context.web("web-3", web.get("web-3").port());
         HaproxyHandler second = start(settings(Map.of(), Map.of()));
         awaitServers("web-1", "web-3");
-        assertConfigServers("web-1", "web-3");
+        Routing.assertConfigServers(haproxy, web, "web-1", "web-3");
         second.close();
 
         // Reload by SIGUSR2 to the master from the pid file: still web-1 and web-3.
@@ -186,7 +186,7 @@ class HaproxyHandlerIT {
         // handler reloads HAProxy through the configured master socket.
         start(settings(Map.of("check", true), Map.of("reload", "master_socket:" + haproxy.masterSocket)));
         awaitReloaded(1);
-        assertConfigServers("web-1");
+        Routing.assertConfigServers(haproxy, web, "web-1");
         assertTrue(Files.readString(haproxy.config).contains(" check"), Files.readString(haproxy.config));
         awaitResponders(Set.of("web-1"));
     }
@@ -215,7 +215,7 @@ class HaproxyHandlerIT {
         assertTrue(Files.list(tmp).noneMatch(p -> p.getFileName().toString().endsWith(".rumor-tmp")),
                 "temp file removed");
         assertEquals(Set.of("web-1", "web-2"), haproxy.servers());
-        assertOnlyFrom(Set.of("web-1", "web-2"), 8);
+        Routing.assertOnlyFrom(haproxy, Set.of("web-1", "web-2"), 8);
         // Still running and retrying: a later pass re-tries the add (and fails the same way).
         long passes = bad.passesDone();
         Eventually.await(WAIT, "another pass", () -> bad.passesDone() > passes);
@@ -224,7 +224,7 @@ class HaproxyHandlerIT {
         // Fixed settings: web-3 is added.
         start(settings(Map.of("check", true, "check_options", "inter 1s"), Map.of()));
         awaitServers("web-1", "web-2", "web-3");
-        assertConfigServers("web-1", "web-2", "web-3");
+        Routing.assertConfigServers(haproxy, web, "web-1", "web-2", "web-3");
     }
 
     @Test
@@ -314,7 +314,7 @@ class HaproxyHandlerIT {
         handler.handle(new MemberEvent(EventType.MEMBER_FAILED, List.of(context.withStatus("web-1",
                 MemberStatus.FAILED))));
         awaitServers("web-2");
-        assertOnlyFrom(Set.of("web-2"), 4);
+        Routing.assertOnlyFrom(haproxy, Set.of("web-2"), 4);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
@@ -365,25 +365,10 @@ class HaproxyHandlerIT {
             return seen.equals(expected);
         });
         // Right after a removal the old server may answer once more; by now it must be gone.
-        assertOnlyFrom(expected, 2 * expected.size());
+        Routing.assertOnlyFrom(haproxy, expected, 2 * expected.size());
     }
 
-    private void assertOnlyFrom(Set<String> expected, int requests) throws IOException {
-        for (int i = 0; i < requests; i++) {
-            Http.Response r = Http.get(haproxy.frontendPort, "/");
-            assertEquals(200, r.status(), "request " + i + " through HAProxy: " + r.body());
-            assertTrue(expected.contains(r.body()), "answer from " + r.body() + ", expected one of " + expected);
-        }
-    }
 
-    private void assertConfigServers(String... names) throws IOException {
-        Map<String, String> managed = ManagedConfig.managedServers(Files.readString(haproxy.config))
-                .getOrDefault("web", Map.of());
-        assertEquals(Set.of(names), managed.keySet(), "servers in the managed block");
-        for (String name : names) {
-            assertTrue(managed.get(name).contains("127.0.0.1:" + web.get(name).port()), managed.get(name));
-        }
-    }
 
     private void awaitReloaded(int count) throws Exception {
         Eventually.await(WAIT, "HAProxy reload #" + count + " done",
