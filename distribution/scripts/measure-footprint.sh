@@ -1,18 +1,24 @@
 #!/bin/sh
-# Footprint figures for README-figures.md: peak RSS of idle agents in an N-node loopback cluster, and the
-# wall time of `rumor members` against it. Uses the unpacked distribution (default distribution/target/rumor).
+# Footprint figures for README-figures.md: peak RSS and idle CPU of agents in an N-node loopback cluster,
+# and the wall time of `rumor members` against it. Uses the unpacked distribution (default
+# distribution/target/rumor).
 #
 #   distribution/scripts/measure-footprint.sh [NODES=10] [IDLE_SECONDS=60] [MEMBERS_RUNS=20]
 #   PLAIN=1 distribution/scripts/measure-footprint.sh ...   # agents on a bare `java -cp lib/*` for comparison
+#   SERF=1 distribution/scripts/measure-footprint.sh ...    # the same with serf agents, for reference
 #
 # Peak RSS is VmHWM from /proc/PID/status of each agent JVM (the launcher exec's it, so the PID started is
-# the JVM), read after the cluster has converged and idled. Linux only. Every agent is stopped at the end.
+# the JVM), read after the cluster has converged and idled; PSS (/proc/PID/smaps_rollup) counts shared pages
+# (libjvm.so, ...) once per sharer. Idle CPU is utime+stime from /proc/PID/stat over the idle window, which
+# starts SETTLE seconds (default 10) after convergence, as a percentage of one core. Linux only. Every
+# agent is stopped at the end.
 set -eu
 # Note: agents are started with `&` from this non-interactive shell, so they inherit SIGINT as ignored;
 # the cleanup stops them with SIGTERM.
 NODES=${1:-10}
 IDLE=${2:-60}
 RUNS=${3:-20}
+SETTLE=${SETTLE:-10}
 HERE=$(CDPATH='' cd -P -- "$(dirname -- "$0")" && pwd -P)
 RUMOR_HOME=${RUMOR_HOME:-$HERE/../target/rumor}
 RUMOR=$RUMOR_HOME/bin/rumor
@@ -42,27 +48,46 @@ while [ "$i" -lt "$NODES" ]; do
   gossip=$((BASE + 2 * i)); rpc=$((BASE + 2 * i + 1))
   join=
   [ "$i" -gt 0 ] && join="-join=127.0.0.1:$BASE"
-  if [ -n "${PLAIN:-}" ]; then
+  if [ -n "${SERF:-}" ]; then
+    set -- serf
+  elif [ -n "${PLAIN:-}" ]; then
     set -- java -Drumor.home="$RUMOR_HOME" -cp "$RUMOR_HOME/lib/*" dev.rumor.cli.Main
   else
     set -- "$RUMOR"
   fi
   # shellcheck disable=SC2086
-  "$@" agent -node="n$i" -bind="127.0.0.1:$gossip" -rpc-addr="127.0.0.1:$rpc" -data-dir="$WORK/n$i" \
+  data="-data-dir=$WORK/n$i"
+  [ -n "${SERF:-}" ] && data=
+  "$@" agent -node="n$i" -bind="127.0.0.1:$gossip" -rpc-addr="127.0.0.1:$rpc" $data \
     $join >"$WORK/n$i.log" 2>&1 &
   pids="$pids $!"
   # the first node must be up before the others join it
   if [ "$i" -eq 0 ]; then
     until grep -q 'Log data will now stream' "$WORK/n0.log"; do alive_all; sleep 0.2; done
+    [ -n "${SERF:-}" ] && sleep 0.5
   fi
   i=$((i + 1))
 done
-until [ "$("$RUMOR" members -rpc-addr="127.0.0.1:$((BASE + 1))" -status=alive | wc -l)" -eq "$NODES" ]; do
+CLI=$RUMOR
+[ -n "${SERF:-}" ] && CLI=serf
+until [ "$("$CLI" members -rpc-addr="127.0.0.1:$((BASE + 1))" -status=alive | wc -l)" -eq "$NODES" ]; do
   alive_all; sleep 1
 done
-echo "cluster of $NODES converged; idling ${IDLE}s"
+echo "cluster of $NODES converged; settling ${SETTLE}s, then idling ${IDLE}s (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+sleep "$SETTLE"
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu0=0
+for p in $pids; do cpu0=$((cpu0 + $(ticks "$p"))); done
+start=$(date +%s%N)
 sleep "$IDLE"
 alive_all
+cpu1=0
+for p in $pids; do cpu1=$((cpu1 + $(ticks "$p"))); done
+end=$(date +%s%N)
+# percent of one core per agent, with two decimals: ticks * 100 / CLK_TCK / seconds / NODES
+hz=$(getconf CLK_TCK)
+centi=$(( (cpu1 - cpu0) * 100 * 100 * 1000 / hz / ((end - start) / 1000000) / NODES ))
+echo "idle CPU per agent over ${IDLE}s: $((centi / 100)).$(printf '%02d' $((centi % 100)))% of one core (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 
 total=0; max=0; min=
 for p in $pids; do
@@ -71,6 +96,9 @@ for p in $pids; do
   if [ -z "$min" ] || [ "$kb" -lt "$min" ]; then min=$kb; fi
 done
 echo "peak RSS per agent (VmHWM): min $((min / 1024)) MiB, mean $((total / NODES / 1024)) MiB, max $((max / 1024)) MiB"
+pss=0
+for p in $pids; do pss=$((pss + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup"))); done
+echo "PSS per agent (shared pages split between sharers): mean $((pss / NODES / 1024)) MiB"
 p1=${pids# }; p1=${p1%% *}
 echo "agent 0: $(grep -E '^(VmRSS|Threads)' "/proc/$p1/status" | tr -s ' \t' ' ' | tr '\n' ' ')"
 
@@ -90,6 +118,10 @@ time_members() {
   sorted=$(printf '%s\n' $times | sort -n)
   echo "rumor members, $label, $RUNS runs: best $(echo "$sorted" | head -1) ms, median $(echo "$sorted" | sed -n "$(( (RUNS + 1) / 2 ))p") ms"
 }
+if [ -n "${SERF:-}" ]; then
+  time_members "serf" serf
+  exit 0
+fi
 time_members "bin/rumor" "$RUMOR"
 time_members "bin/rumor with RUMOR_CDS=off" env RUMOR_CDS=off "$RUMOR"
 time_members "bare java -cp lib/*" java -cp "$RUMOR_HOME/lib/*" dev.rumor.cli.Main

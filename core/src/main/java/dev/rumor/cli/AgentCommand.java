@@ -213,10 +213,13 @@ public final class AgentCommand implements Callable<Integer> {
 
     private int waitForSignals(Agent agent, AgentConfig startConfig, BlockingQueue<String> signals) {
         AgentConfig config = startConfig;
+        // An exit request wakes the wait like a signal, so the main thread sleeps until something happens
+        // (it used to poll every 200 ms, a wake-up that showed in the idle CPU of every agent).
+        agent.exitRequested().whenComplete((code, error) -> signals.add("EXIT"));
         while (true) {
             String sig;
             try {
-                sig = signals.poll(200, TimeUnit.MILLISECONDS);
+                sig = signals.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 sig = "INT";
@@ -225,9 +228,6 @@ public final class AgentCommand implements Callable<Integer> {
                 int code = agent.exitRequested().join();
                 agent.close();
                 return code;
-            }
-            if (sig == null) {
-                continue;
             }
             switch (sig) {
                 case "HUP" -> {
@@ -276,7 +276,11 @@ public final class AgentCommand implements Callable<Integer> {
         leaver.start();
         Duration budget = Duration.ofSeconds(15);
         try {
-            String s = signals.poll(budget.toMillis(), TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + budget.toNanos();
+            String s;
+            do { // an exit request (see waitForSignals) neither ends nor fails the leave
+                s = signals.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } while ("EXIT".equals(s));
             agent.close();
             return "LEFT".equals(s) ? 0 : 1;
         } catch (InterruptedException e) {

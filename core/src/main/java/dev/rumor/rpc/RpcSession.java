@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -434,15 +433,11 @@ final class RpcSession {
     private void writeLoop() {
         try {
             while (true) {
-                byte[] b = queue.poll(1, TimeUnit.SECONDS);
+                // Blocks without a timeout (no periodic wake-up per client): close() and closeAfterFlush()
+                // queue CLOSE, and a writer stuck in write() fails when close() closes the socket.
+                byte[] b = queue.take();
                 if (b == CLOSE) {
                     break;
-                }
-                if (b == null) {
-                    if (closed) {
-                        break;
-                    }
-                    continue;
                 }
                 out.write(b);
                 if (queue.isEmpty()) {
@@ -469,6 +464,9 @@ final class RpcSession {
 
     void close() {
         closed = true;
+        // wakes the writer if it waits for work; when the queue is full it is not waiting, and the socket
+        // closed below makes its next write fail
+        queue.offer(CLOSE);
         for (RpcBackend.Subscription s : streams.values()) {
             try {
                 s.close();

@@ -16,11 +16,12 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /**
- * The workload the launcher runs once under {@code -XX:ArchiveClassesAtExit} to make {@code lib/rumor.jsa},
+ * The workload the launcher runs once under {@code -XX:DumpLoadedClassList} to make {@code lib/rumor.jsa},
  * the class-data-sharing archive both the agent and the client commands map at start. Every class loaded
  * here is archived, so it does what a real start does (config parsing, the command tree, an agent on
- * loopback with the plugins, the RPC client against it) and nothing more: a larger archive would cost every agent resident memory, since the JVM
- * relocates the whole archive when it maps it.
+ * loopback with the plugins, the RPC client against it) and nothing more: a larger archive would cost every
+ * agent resident memory, since the JVM relocates the whole archive when it maps it. The launcher then
+ * archives the listed classes with {@code -Xshare:dump}.
  *
  * <p>Not an API: the launcher's {@code RUMOR_CDS} logic is its only caller, with stdout and stderr discarded.
  */
