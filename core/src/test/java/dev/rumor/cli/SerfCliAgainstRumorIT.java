@@ -275,12 +275,12 @@ class SerfCliAgainstRumorIT {
     @Order(4)
     void queryAcksResponsesFiltersAndJson() throws Exception {
         startResponders();
-        assertSameOutput(true, "query", "-timeout=1500ms", "ping-me", "hello");
-        assertSameOutput(true, "query", "-timeout=1500ms", "-node", "rumor1", "-node", "serfb2", "ping-me");
-        assertSameOutput(true, "query", "-timeout=1500ms", "-tag", "role=web", "-no-ack", "ping-me");
-        assertSameOutput(true, "query", "-timeout=1500ms", "-tag", "role=nothing", "ping-me");
+        assertSameOutput(true, "query", "-timeout=3s", "ping-me", "hello");
+        assertSameOutput(true, "query", "-timeout=3s", "-node", "rumor1", "-node", "serfb2", "ping-me");
+        assertSameOutput(true, "query", "-timeout=3s", "-tag", "role=web", "-no-ack", "ping-me");
+        assertSameOutput(true, "query", "-timeout=3s", "-tag", "role=nothing", "ping-me");
 
-        CliResult[] json = both("query", "-timeout=1500ms", "-format=json", "ping-me", "p");
+        CliResult[] json = both("query", "-timeout=3s", "-format=json", "ping-me", "p");
         assertEquals(0, json[0].exitCode(), json[0].output());
         JsonNode ours = JSON.readTree(json[0].output());
         JsonNode theirs = JSON.readTree(json[1].output());
