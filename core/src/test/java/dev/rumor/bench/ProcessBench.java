@@ -166,11 +166,11 @@ public final class ProcessBench {
                 return all;
             }, Duration.ofSeconds(120 + 2L * n), Duration.ofMillis(100));
             long converged = System.nanoTime();
-            r.put("join_s", joined ? secs(converged - lastSpawned) : null);
+            r.put("join_s", joined ? BenchText.secs(converged - lastSpawned) : null);
             // The same without process start-up: last agent answering RPC → every agent lists N alive.
             long lastReady = agents.stream().mapToLong(a -> a.readyAt).max().orElse(converged);
-            r.put("join_after_ready_s", joined ? secs(Math.max(0, converged - lastReady)) : null);
-            r.put("startup_s", joined ? secs(lastReady - lastSpawned) : null);
+            r.put("join_after_ready_s", joined ? BenchText.secs(Math.max(0, converged - lastReady)) : null);
+            r.put("startup_s", joined ? BenchText.secs(lastReady - lastSpawned) : null);
             if (!joined) {
                 // What each agent saw, and which processes died (e.g. a failed -join exits 1).
                 r.put("join_alive_counts", agents.stream().map(a -> a.process.isAlive() ? a.countStatus("alive") : -1)
@@ -236,7 +236,7 @@ public final class ProcessBench {
                 }
                 return done;
             }, Duration.ofSeconds(90), Duration.ofMillis(100));
-            r.put("fail_detect_s", failed ? secs(System.nanoTime() - k0) : null);
+            r.put("fail_detect_s", failed ? BenchText.secs(System.nanoTime() - k0) : null);
             r.put("false_failures", falseFailed.size());
 
             // 6. graceful leave of the second-to-last agent
@@ -251,7 +251,7 @@ public final class ProcessBench {
                 }
                 boolean left = until(() -> rest.stream().allMatch(a -> a.status(leaver.name).equals("left")),
                         Duration.ofSeconds(60), Duration.ofMillis(100));
-                r.put("leave_s", left ? secs(System.nanoTime() - l0) : null);
+                r.put("leave_s", left ? BenchText.secs(System.nanoTime() - l0) : null);
             }
         } finally {
             for (Agent a : agents) {
@@ -489,7 +489,7 @@ public final class ProcessBench {
 
     /** Per size: one row per figure, medians [min–max] per kind, and the ratio rumor/serf of the medians. */
     static String markdown(List<Map<String, Object>> rows) {
-        StringBuilder b = new StringBuilder(machine(rows));
+        StringBuilder b = new StringBuilder(BenchText.machine(rows));
         Map<Integer, List<Map<String, Object>>> bySize = new TreeMap<>();
         for (Map<String, Object> r : rows) {
             bySize.computeIfAbsent((Integer) r.get("nodes"), k -> new ArrayList<>()).add(r);
@@ -536,24 +536,5 @@ public final class ProcessBench {
         return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
     }
 
-    /** "cores N, load average L1–L2 (Java V)" over the rows, for the table's caption. */
-    static String machine(List<Map<String, Object>> rows) {
-        double lo = Double.MAX_VALUE;
-        double hi = 0;
-        for (Map<String, Object> r : rows) {
-            for (String k : List.of("load_avg_start", "load_avg_end")) {
-                if (r.get(k) instanceof Number x) {
-                    lo = Math.min(lo, x.doubleValue());
-                    hi = Math.max(hi, x.doubleValue());
-                }
-            }
-        }
-        return String.format("Machine: %d cores, 1-minute load average %.1f–%.1f during the run, Java %s.%n%n",
-                Runtime.getRuntime().availableProcessors(), lo == Double.MAX_VALUE ? 0 : lo, hi,
-                System.getProperty("java.version"));
-    }
 
-    static double secs(long nanos) {
-        return Math.round(nanos / 1e6) / 1000.0;
-    }
 }

@@ -160,11 +160,11 @@ public final class SimBench {
         long t0 = sim.now();
         sim.joinAllThroughSeeds(Math.min(3, n));
         boolean converged = sim.runUntil(sim::fullView, o.bootstrapLimit(), Duration.ofMillis(500));
-        r.put("bootstrap_s", converged ? secs(sim.now() - t0) : null);
+        r.put("bootstrap_s", converged ? BenchText.secs(sim.now() - t0) : null);
         r.put("bootstrap_full_view_nodes", sim.nodesWithFullView());
-        r.put("bootstrap_wall_s", secs(System.nanoTime() - wall0));
+        r.put("bootstrap_wall_s", BenchText.secs(System.nanoTime() - wall0));
         log(o, "n=%d: bootstrap %s virtual s (%d/%d full views), wall %.1f s", n, r.get("bootstrap_s"),
-                sim.nodesWithFullView(), n, secs(System.nanoTime() - wall0));
+                sim.nodesWithFullView(), n, BenchText.secs(System.nanoTime() - wall0));
         // Let the join broadcasts finish their retransmissions before measuring the steady state.
         sim.run(Duration.ofSeconds(60));
         r.put("live_heap_mb", liveHeapMb());
@@ -176,7 +176,7 @@ public final class SimBench {
         long w0 = sim.now();
         Duration pushPull = ProtocolMath.pushPullScale(sim.nodes[0].config().pushPullInterval(), n);
         sim.run(pushPull.compareTo(o.window()) > 0 ? pushPull : o.window());
-        double perNodeSec = (double) n * secs(sim.now() - w0);
+        double perNodeSec = (double) n * BenchText.secs(sim.now() - w0);
         r.put("steady_packets_per_node_s", sim.traffic.packets / perNodeSec);
         r.put("steady_packet_bytes_per_node_s", sim.traffic.packetBytes / perNodeSec);
         r.put("steady_streams_per_node_s", sim.traffic.streams / perNodeSec);
@@ -205,8 +205,8 @@ public final class SimBench {
         sim.kill(victim);
         boolean detected = sim.runUntil(() -> sim.victimFailedBy == n - 1, Duration.ofSeconds(120),
                 Duration.ofMillis(50));
-        r.put("detect_first_s", sim.victimFirstFailed < 0 ? null : secs(sim.victimFirstFailed - k0));
-        r.put("detect_all_s", detected ? secs(sim.victimLastFailed - k0) : null);
+        r.put("detect_first_s", sim.victimFirstFailed < 0 ? null : BenchText.secs(sim.victimFirstFailed - k0));
+        r.put("detect_all_s", detected ? BenchText.secs(sim.victimLastFailed - k0) : null);
         r.put("detect_nodes", sim.victimFailedBy);
         r.put("detect_false_failures", sim.falseFailures);
         log(o, "n=%d: failure detected first %s s, all %s s, false %d", n, r.get("detect_first_s"),
@@ -236,8 +236,8 @@ public final class SimBench {
             log(o, "n=%d: stress with streams %s", n, s);
         }
 
-        r.put("virtual_s", secs(sim.now()));
-        r.put("wall_s", secs(System.nanoTime() - wall0));
+        r.put("virtual_s", BenchText.secs(sim.now()));
+        r.put("wall_s", BenchText.secs(System.nanoTime() - wall0));
         r.put("peak_heap_mb", peakHeapMb());
         r.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         r.put("load_avg_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -346,7 +346,7 @@ public final class SimBench {
         Double eventQuantile(double q, long start) {
             long[] t = Arrays.stream(eventAt).filter(x -> x >= 0).sorted().toArray();
             int need = (int) Math.ceil(q * n);
-            return t.length < need ? null : secs(t[need - 1] - start);
+            return t.length < need ? null : BenchText.secs(t[need - 1] - start);
         }
 
         void kill(int i) {
@@ -540,7 +540,7 @@ public final class SimBench {
     // ------------------------------------------------------------------------------------------------
 
     static String markdown(List<Map<String, Object>> rows) {
-        StringBuilder b = new StringBuilder(machine(rows));
+        StringBuilder b = new StringBuilder(BenchText.machine(rows));
         b.append("| nodes | bootstrap (s) | event 50% / 99% / 99.99% (s) | serf model 99.99% (s) "
                 + "| detect first / all (s) | false failures (kill) | 5% loss: false failures "
                 + "| stress UDP: healthy false / lossy failed / rejoins "
@@ -583,26 +583,7 @@ public final class SimBench {
         return o.toString();
     }
 
-    /** "cores N, load average L1–L2 (Java V)" over the rows, for the table's caption. */
-    static String machine(List<Map<String, Object>> rows) {
-        double lo = Double.MAX_VALUE;
-        double hi = 0;
-        for (Map<String, Object> r : rows) {
-            for (String k : List.of("load_avg_start", "load_avg_end")) {
-                if (r.get(k) instanceof Number x) {
-                    lo = Math.min(lo, x.doubleValue());
-                    hi = Math.max(hi, x.doubleValue());
-                }
-            }
-        }
-        return String.format("Machine: %d cores, 1-minute load average %.1f–%.1f during the run, Java %s.%n%n",
-                Runtime.getRuntime().availableProcessors(), lo == Double.MAX_VALUE ? 0 : lo, hi,
-                System.getProperty("java.version"));
-    }
 
-    static double secs(long nanos) {
-        return Math.round(nanos / 1e6) / 1000.0;
-    }
 
     private static void resetPeaks() {
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
