@@ -110,21 +110,24 @@ public final class QueryResponses {
         return done;
     }
 
-    /** Replays what already arrived, then streams the rest; {@code finished} is called once at the end. */
+    /**
+     * Replays what already arrived, then streams the rest; {@code finished} is called once, last.
+     *
+     * <p>The replay happens while holding the lock: the protocol thread may finish the query at any moment
+     * (early, once every expected node answered), and {@link #close()} must not reach this listener's
+     * {@code finished} before its replayed acks and responses, or an RPC client would see {@code done}
+     * first and drop them. Listeners only hand records on, so holding the lock for the replay is cheap.
+     */
     public void subscribe(Listener l) {
-        List<String> a;
-        List<NodeResponse> r;
         boolean wasClosed;
         synchronized (this) {
-            a = List.copyOf(acks);
-            r = List.copyOf(responses);
+            acks.forEach(l::ack);
+            responses.forEach(l::response);
             wasClosed = closed;
             if (!closed) {
                 listeners.add(l);
             }
         }
-        a.forEach(l::ack);
-        r.forEach(l::response);
         if (wasClosed) {
             l.finished();
         }

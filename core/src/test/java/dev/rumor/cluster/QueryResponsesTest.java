@@ -32,6 +32,37 @@ class QueryResponsesTest {
     }
 
     @Test
+    void anEarlyFinishDuringASubscribersReplayIsDeliveredAfterTheReplay() throws Exception {
+        // a answered before the RPC client subscribed; b completes the query while a is being replayed.
+        QueryResponses q = collector(false, Set.of("a", "b"));
+        assertTrue(q.addResponse(new NodeResponse("a", null)));
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.CountDownLatch replaying = new java.util.concurrent.CountDownLatch(1);
+        Thread protocol = new Thread(() -> {
+            try {
+                replaying.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            q.addResponse(new NodeResponse("b", null)); // finishes the query early
+        });
+        protocol.start();
+        q.subscribe(a -> seen.add("ack " + a), r -> {
+            if (r.from().equals("a")) {
+                replaying.countDown();
+                try {
+                    Thread.sleep(200); // give the other thread every chance to overtake the replay
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            seen.add("resp " + r.from());
+        }, () -> seen.add("end"));
+        protocol.join(5000);
+        assertEquals(List.of("resp a", "resp b", "end"), seen, "done must not overtake a replayed response");
+    }
+
+    @Test
     void deduplicatesPerNodeAndIgnoresUnrequestedAcks() {
         QueryResponses q = collector(false, Set.of("a", "b"));
         assertTrue(q.addResponse(new NodeResponse("a", new byte[] {1})));
