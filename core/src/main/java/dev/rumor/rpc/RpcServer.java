@@ -27,6 +27,13 @@ public final class RpcServer implements AutoCloseable {
     private final String authKey;
     private final Set<RpcSession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicLong droppedRecords = new AtomicLong();
+    /** One daemon thread for delayed records (a query's "done"). */
+    private final java.util.concurrent.ScheduledExecutorService timer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "rpc-timer");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile ServerSocket socket;
     private volatile boolean closed;
 
@@ -87,6 +94,15 @@ public final class RpcServer implements AutoCloseable {
         sessions.remove(s);
     }
 
+    /** Runs {@code task} after {@code delay} on the RPC timer thread (dropped once the server is closed). */
+    void later(java.time.Duration delay, Runnable task) {
+        try {
+            timer.schedule(task, delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
     void recordDropped() {
         droppedRecords.incrementAndGet();
     }
@@ -111,6 +127,7 @@ public final class RpcServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        timer.shutdownNow();
         ServerSocket s = socket;
         if (s != null) {
             try {

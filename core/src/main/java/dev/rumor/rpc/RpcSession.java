@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class RpcSession {
     private static final Logger LOG = LoggerFactory.getLogger("agent.ipc");
     static final int QUEUE = 512;
+    /** Delay of a query's "done" record after it finished; see the query listener. */
+    static final java.time.Duration DONE_GRACE = java.time.Duration.ofMillis(250);
     private static final byte[] CLOSE = new byte[0];
     private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERR");
 
@@ -356,7 +358,11 @@ final class RpcSession {
 
             @Override
             public void done() {
-                emit(IpcCodec.struct("From", "", "Payload", null, "Type", "done"));
+                // A Rumor query may finish early, right after its last response. serf's Go client closes its
+                // ack and response channels on "done", and the serf CLI's select loop can then take the closed
+                // ack channel before draining a buffered response, dropping it. serf's own agent only sends
+                // "done" at the deadline, seconds later; a short grace period gives Go clients the same room.
+                server.later(DONE_GRACE, () -> emit(IpcCodec.struct("From", "", "Payload", null, "Type", "done")));
             }
         };
         backend.query(q, listener);
