@@ -272,6 +272,12 @@ public final class Cluster implements AutoCloseable {
     public CompletableFuture<Void> forceLeave(String node, boolean prune) {
         CompletableFuture<Void> out = new CompletableFuture<>();
         scheduler.execute(() -> {
+            // Beyond serf: stamp the intent later than the status we know for the node, so no peer that holds
+            // the same status drops it as stale (serf uses its clock as is, which can lag behind).
+            Long known = table.statusLTimes().get(node);
+            if (known != null) {
+                clock.witness(known);
+            }
             SerfMessage.Leave msg = new SerfMessage.Leave(clock.time(), node, prune);
             clock.increment();
             table.leaveIntent(msg, state == State.ALIVE);
