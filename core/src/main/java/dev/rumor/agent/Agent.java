@@ -330,10 +330,7 @@ public final class Agent implements AutoCloseable {
 
     private void snapshotClock() {
         try {
-            String t = cluster.stats().get("member_time");
-            if (t != null) {
-                snapshotter.updateClock(Long.parseUnsignedLong(t));
-            }
+            snapshotter.updateClock(cluster.memberClockTime());
             snapshotter.flush();
         } catch (RuntimeException ex) {
             LOG.warn("Snapshot update failed: {}", ex.getMessage());
@@ -393,7 +390,8 @@ public final class Agent implements AutoCloseable {
     }
 
     static dev.rumor.plugin.Member toPluginMember(Member m) {
-        String addr = new dev.rumor.rpc.RpcMember(m.name(), m.addr(), m.port(), m.tags(), "", 0, 0, 0, 0, 0, 0).addrString();
+        java.net.InetAddress ip = m.address().getAddress();
+        String addr = ip == null ? "<nil>" : ip.getHostAddress();
         return new dev.rumor.plugin.Member(m.name(), addr, m.port(), m.tags(),
                 MemberStatus.valueOf(m.status().name()));
     }

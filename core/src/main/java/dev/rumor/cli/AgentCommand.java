@@ -124,9 +124,7 @@ public final class AgentCommand implements Callable<Integer> {
         layers.add(AgentConfig.defaults());
         layers.add(ConfigMerge.mergeAll(ConfigLoader.load(paths)));
         layers.add(flagLayer());
-        AgentConfig merged = ConfigMerge.mergeAll(layers);
-        // flags replace the files' join lists only where serf appends them; keep serf's append semantics
-        return merged;
+        return ConfigMerge.mergeAll(layers); // lists (e.g. -join after start_join) append, as in serf
     }
 
     static Path home() {

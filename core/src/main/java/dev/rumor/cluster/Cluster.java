@@ -362,6 +362,11 @@ public final class Cluster implements AutoCloseable {
         return memberlist.updateNode(config.broadcastTimeout());
     }
 
+    /** The member (intent) Lamport clock now; the snapshot records it. */
+    public long memberClockTime() {
+        return clock.time();
+    }
+
     /** Every member we know in any status, sorted by name, ourselves included. */
     public List<Member> members() {
         return List.copyOf(table.snapshot().values());
