@@ -207,6 +207,43 @@ public final class Memberlist implements AutoCloseable {
         t.current = scheduler.schedule(delay, loop[0]);
     }
 
+    /** True while the join sync rounds of {@link #startJoinSync()} run. */
+    private boolean joinSyncing;
+
+    /**
+     * After a join, repeats push/pull with a random alive member every {@code joinSyncInterval} while the
+     * number of known nodes keeps growing between rounds (Rumor, beyond memberlist). When many nodes join
+     * at once, a joiner's first exchange only returns what its seed knew at that instant and gossip alone
+     * is bandwidth-bound: every node must relay every alive message ~{@code 4 × log10(n)} times, ~20 per
+     * packet, which takes minutes at a few thousand nodes, while push/pull with random peers spreads the
+     * whole table epidemically in a few rounds. A lone joiner of a settled cluster learns nothing after its
+     * join, so its first round already stops it without sending anything.
+     */
+    private void startJoinSync() {
+        Duration every = config.joinSyncInterval();
+        if (every.isZero() || joinSyncing || shutdown) {
+            return;
+        }
+        joinSyncing = true;
+        Ticker t = new Ticker();
+        tickers.add(t);
+        int[] known = {state.numNodes()};
+        Runnable[] loop = new Runnable[1];
+        loop[0] = () -> {
+            int now = state.numNodes();
+            if (shutdown || now <= known[0]) {
+                joinSyncing = false;
+                tickers.remove(t);
+                return;
+            }
+            known[0] = now;
+            stats.joinSyncs.incrementAndGet();
+            pushPull.tick();
+            t.current = scheduler.schedule(every, loop[0]);
+        };
+        t.current = scheduler.schedule(every, loop[0]);
+    }
+
     /** The pending task of one periodic activity. */
     private static final class Ticker {
         Scheduler.Cancellable current;
@@ -243,6 +280,7 @@ public final class Memberlist implements AutoCloseable {
                     }
                     if (pending.decrementAndGet() == 0) {
                         if (ok.get() > 0) {
+                            startJoinSync();
                             result.complete(ok.get());
                         } else {
                             result.completeExceptionally(new JoinException(errors));

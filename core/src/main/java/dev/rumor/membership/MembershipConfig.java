@@ -57,6 +57,11 @@ import java.util.Objects;
  *                                either way (see {@link TransmitLimitedQueue}). Default false: it did not
  *                                shorten failure detection and made badly lossy nodes flap cluster-wide
  *                                more often (see the package documentation)
+ * @param joinSyncInterval        Rumor, beyond memberlist: after a successful join, push/pull with a random
+ *                                alive member every interval for as long as this node keeps learning of new
+ *                                members between two rounds (many nodes joining at once); stops at the first
+ *                                quiet interval, so a lone joiner of a settled cluster sends nothing extra.
+ *                                An ordinary push/pull on the wire; zero disables it
  */
 public record MembershipConfig(
         String name,
@@ -83,7 +88,8 @@ public record MembershipConfig(
         int udpBufferSize,
         Duration deadNodeReclaimTime,
         Long randomSeed,
-        boolean independentSuspicions) {
+        boolean independentSuspicions,
+        Duration joinSyncInterval) {
 
     /** Default gossip port of serf/memberlist. */
     public static final int DEFAULT_PORT = 7946;
@@ -100,6 +106,7 @@ public record MembershipConfig(
         Objects.requireNonNull(gossipInterval, "gossipInterval");
         Objects.requireNonNull(gossipToTheDeadTime, "gossipToTheDeadTime");
         Objects.requireNonNull(deadNodeReclaimTime, "deadNodeReclaimTime");
+        Objects.requireNonNull(joinSyncInterval, "joinSyncInterval");
         if (protocolMin < 1 || protocolMin > protocolMax || protocolCur < protocolMin || protocolCur > protocolMax) {
             throw new IllegalArgumentException("bad protocol versions " + protocolMin + "/" + protocolMax + "/" + protocolCur);
         }
@@ -119,7 +126,7 @@ public record MembershipConfig(
                 Duration.ofSeconds(10), 3, 4, 4, 6,
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(500),
                 false, 8, 3, Duration.ofMillis(200), Duration.ofSeconds(30),
-                true, null, 1024, 1400, Duration.ZERO, null, false);
+                true, null, 1024, 1400, Duration.ZERO, null, false, Duration.ofSeconds(1));
     }
 
     /**
@@ -136,6 +143,7 @@ public record MembershipConfig(
                 .gossipNodes(4)
                 .gossipInterval(Duration.ofMillis(500))
                 .gossipToTheDeadTime(Duration.ofSeconds(60))
+                .joinSyncInterval(Duration.ofSeconds(5))
                 .build();
     }
 
@@ -198,6 +206,7 @@ public record MembershipConfig(
         private Duration deadNodeReclaimTime;
         private Long randomSeed;
         private boolean independentSuspicions;
+        private Duration joinSyncInterval;
 
         private Builder(MembershipConfig c) {
             name = c.name;
@@ -229,6 +238,7 @@ public record MembershipConfig(
             deadNodeReclaimTime = c.deadNodeReclaimTime;
             randomSeed = c.randomSeed;
             independentSuspicions = c.independentSuspicions;
+            joinSyncInterval = c.joinSyncInterval;
         }
 
         public Builder name(String v) { name = v; return this; }
@@ -256,6 +266,7 @@ public record MembershipConfig(
         public Builder deadNodeReclaimTime(Duration v) { deadNodeReclaimTime = v; return this; }
         public Builder randomSeed(Long v) { randomSeed = v; return this; }
         public Builder independentSuspicions(boolean v) { independentSuspicions = v; return this; }
+        public Builder joinSyncInterval(Duration v) { joinSyncInterval = v; return this; }
 
         public MembershipConfig build() {
             return new MembershipConfig(name, bindAddress, advertiseAddress,
@@ -263,7 +274,7 @@ public record MembershipConfig(
                     tcpTimeout, indirectChecks, retransmitMult, suspicionMult, suspicionMaxTimeoutMult,
                     pushPullInterval, probeInterval, probeTimeout, disableTcpPings, awarenessMaxMultiplier,
                     gossipNodes, gossipInterval, gossipToTheDeadTime, compression, keyring, handoffQueueDepth,
-                    udpBufferSize, deadNodeReclaimTime, randomSeed, independentSuspicions);
+                    udpBufferSize, deadNodeReclaimTime, randomSeed, independentSuspicions, joinSyncInterval);
         }
     }
 }

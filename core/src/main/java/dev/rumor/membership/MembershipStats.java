@@ -17,6 +17,7 @@ public final class MembershipStats {
     final AtomicLong tcpFallbackSaves = new AtomicLong();
     final AtomicLong pushPulls = new AtomicLong();
     final AtomicLong sendErrors = new AtomicLong();
+    final AtomicLong joinSyncs = new AtomicLong();
 
     /** Datagrams handed to us by the transport. */
     public long packetsReceived() {
@@ -63,5 +64,10 @@ public final class MembershipStats {
 
     public long sendErrors() {
         return sendErrors.get();
+    }
+
+    /** Extra push/pulls started after a join because members kept appearing (see joinSyncInterval). */
+    public long joinSyncs() {
+        return joinSyncs.get();
     }
 }
