@@ -71,8 +71,13 @@ public final class Memberlist implements AutoCloseable {
         this.broadcasts = new TransmitLimitedQueue(() -> holder[0].numNodes(), config.retransmitMult(),
                 suspectsPerNode(config));
         this.state = new MembershipState(config, scheduler, random, awareness,
-                (node, msg, finished) -> broadcasts.queue(new Broadcast(node,
-                        msg instanceof Message.Suspect s ? s.from() : null, wire.encode(msg), finished)),
+                (node, msg, finished) -> {
+                    broadcasts.queue(new Broadcast(node,
+                            msg instanceof Message.Suspect s ? s.from() : null, wire.encode(msg), finished));
+                    if (eager(msg)) {
+                        gossipSoon();
+                    }
+                },
                 this.delegates);
         holder[0] = state;
         this.messenger = new Messenger(config, transport, wire, broadcasts, this.delegates.messages(), stats, encryptionOverhead);
@@ -146,7 +151,18 @@ public final class Memberlist implements AutoCloseable {
         return Duration.ofNanos((long) (random.nextDouble() * interval.toNanos()));
     }
 
-    /** A fixed-rate ticker that starts after a random stagger (so nodes do not synchronise). */
+    /**
+     * Which of our own state broadcasts go out at once rather than at the next gossip tick (Rumor, beyond
+     * memberlist): suspicions and deaths (so Lifeguard's confirmations, failure declarations and graceful
+     * leaves spread one hop per round trip) and our own alive (a refutation, which races the accusation).
+     * Alives about others are left to the ticks: a mass join queues thousands of them and eager rounds
+     * would only split the same transmissions into more, smaller packets.
+     */
+    private boolean eager(Message msg) {
+        return msg instanceof Message.Dead || msg instanceof Message.Suspect
+                || msg instanceof Message.Alive a && a.node().equals(config.name());
+    }
+
     /** True while an eager gossip round is queued; see {@link #gossipSoon()}. */
     private boolean gossipKickPending;
 
@@ -173,6 +189,7 @@ public final class Memberlist implements AutoCloseable {
         });
     }
 
+    /** A fixed-rate ticker that starts after a random stagger (so nodes do not synchronise). */
     private void periodic(Duration interval, Runnable task) {
         Ticker t = new Ticker();
         tickers.add(t);
