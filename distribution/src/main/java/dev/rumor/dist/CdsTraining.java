@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,12 +17,21 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /**
- * The workload the launcher runs once under {@code -XX:DumpLoadedClassList} to make {@code lib/rumor.jsa},
- * the class-data-sharing archive both the agent and the client commands map at start. Every class loaded
- * here is archived, so it does what a real start does (config parsing, the command tree, an agent on
- * loopback with the plugins, the RPC client against it) and nothing more: a larger archive would cost every
- * agent resident memory, since the JVM relocates the whole archive when it maps it. The launcher then
- * archives the listed classes with {@code -Xshare:dump}.
+ * The workloads the launcher runs once under {@code -XX:DumpLoadedClassList} to make the class-data-sharing
+ * archives: {@code lib/rumor.jsa}, which the client commands map at start, and {@code lib/rumor-agent.jsa},
+ * which the agent maps. Every class loaded here is archived, so each workload does what a real start does
+ * and nothing more: the JVM relocates the whole archive when it maps it, so every archived class costs
+ * resident memory in every process that maps the archive, used or not. The launcher then archives the listed
+ * classes with {@code -Xshare:dump}.
+ *
+ * <ul>
+ *   <li>{@code client} (default): config parsing, the command tree, and the client commands an operator runs
+ *       most, against an agent on loopback in the same JVM.</li>
+ *   <li>{@code agent}: only the agent, started without config files (so Jackson's databind, which only
+ *       config files need, stays out of it), in a two-node cluster with a peer agent run by a second JVM
+ *       ({@code peer}), which also runs the client commands against it. The agent's archive then holds no
+ *       client-side classes; an agent that reads config files loads Jackson from its jar.</li>
+ * </ul>
  *
  * <p>Not an API: the launcher's {@code RUMOR_CDS} logic is its only caller, with stdout and stderr discarded.
  */
@@ -30,12 +40,29 @@ public final class CdsTraining {
     private CdsTraining() {
     }
 
-    /** @param args the Rumor home (its {@code conf/} holds the sample configs) */
-    public static void main(String[] args) throws IOException {
+    /**
+     * @param args the Rumor home (its {@code conf/} holds the sample configs), then the workload:
+     *             {@code client} (default), {@code agent}, or {@code peer <gossip-addr> <rpc-addr>} (the second
+     *             JVM of {@code agent})
+     */
+    public static void main(String[] args) throws IOException, InterruptedException {
         Path home = Path.of(args.length > 0 ? args[0] : System.getProperty("rumor.home", "."));
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true, "UTF-8");
         System.setOut(quiet);
         System.setErr(quiet);
+        String workload = args.length > 1 ? args[1] : "client";
+        if (workload.equals("agent")) {
+            agent(home);
+        } else if (workload.equals("peer") && args.length > 3) {
+            peer(args[2], args[3]);
+        } else {
+            client(home);
+        }
+        // the agents' own non-daemon threads (if any outlive them) must not keep the JVM, and its dump, waiting
+        System.exit(0);
+    }
+
+    private static void client(Path home) throws IOException {
 
         Path conf = home.resolve("conf");
         if (Files.isDirectory(conf)) {
@@ -77,8 +104,72 @@ public final class CdsTraining {
             Thread.currentThread().interrupt();
         }
         deleteTree(data);
-        // the agent's own non-daemon threads (if any outlive it) must not keep the JVM, and its dump, waiting
-        System.exit(0);
+    }
+
+    /** The agent alone in this JVM; a peer JVM joins it, runs the client commands, then makes it leave. */
+    private static void agent(Path home) throws IOException, InterruptedException {
+        String gossip = "127.0.0.1:" + freePort();
+        String rpc = "127.0.0.1:" + freePort();
+        Path data = Files.createTempDirectory("rumor-cds");
+        Thread agent = new Thread(() -> Main.run("agent", "-node=cds-training", "-bind=" + gossip,
+                "-rpc-addr=" + rpc, "-profile=local", "-log-level=info", "-data-dir=" + data), "cds-training-agent");
+        agent.setDaemon(true);
+        agent.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (agent.isAlive() && !listening(rpc) && System.nanoTime() < deadline) {
+            sleep(100);
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process peer = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xlog:cds*=off", "-Drumor.home=" + home, "-cp", System.getProperty("java.class.path"),
+                CdsTraining.class.getName(), home.toString(), "peer", gossip, rpc)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!peer.waitFor(60, TimeUnit.SECONDS)) {
+            peer.destroyForcibly();
+        }
+        if (agent.isAlive()) {
+            Main.run("leave", "-rpc-addr=" + rpc); // the peer did not get that far
+        }
+        agent.join(TimeUnit.SECONDS.toMillis(20));
+        deleteTree(data);
+    }
+
+    /** The trained agent's peer: joins it, so it runs the protocol with a member, and drives it over RPC. */
+    private static void peer(String trainedGossip, String trainedRpc) throws IOException, InterruptedException {
+        String rpc = "-rpc-addr=" + trainedRpc;
+        String ownRpc = "-rpc-addr=127.0.0.1:" + freePort();
+        Path data = Files.createTempDirectory("rumor-cds-peer");
+        Thread agent = new Thread(() -> Main.run("agent", "-node=cds-training-peer",
+                "-bind=127.0.0.1:" + freePortQuietly(), ownRpc, "-join=" + trainedGossip, "-profile=local",
+                "-data-dir=" + data), "cds-training-peer");
+        agent.setDaemon(true);
+        agent.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (agent.isAlive() && Main.run("members", ownRpc) != 0 && System.nanoTime() < deadline) {
+            sleep(100);
+        }
+        sleep(3000); // a few gossip, probe and push/pull rounds between the two
+        Main.run("members", rpc);
+        Main.run("members", "-format=json", rpc);
+        Main.run("info", rpc);
+        Main.run("event", rpc, "cds-training", "payload");
+        Main.run("query", rpc, "-timeout=1s", "cds-training");
+        Main.run("tags", rpc, "-set", "cds=training");
+        Main.run("leave", ownRpc);
+        agent.join(TimeUnit.SECONDS.toMillis(20));
+        Main.run("leave", rpc);
+        deleteTree(data);
+    }
+
+    private static boolean listening(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(hostPort.substring(0, colon),
+                    Integer.parseInt(hostPort.substring(colon + 1))), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void sleep(long millis) {

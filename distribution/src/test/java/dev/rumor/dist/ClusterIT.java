@@ -1,6 +1,7 @@
 package dev.rumor.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,11 +88,14 @@ class ClusterIT {
                 "-XX:CICompilerCount=1")) {
             assertTrue(jvmArgs.contains(expected), expected + " missing from " + jvmArgs);
         }
-        assertTrue(jvmArgs.contains("-XX:SharedArchiveFile=" + Dist.HOME.resolve("lib/rumor.jsa")),
-                "the agent was not given the CDS archive: " + jvmArgs);
+        assertTrue(jvmArgs.contains("-XX:SharedArchiveFile=" + Dist.HOME.resolve("lib/rumor-agent.jsa")),
+                "the agent was not given its CDS archive: " + jvmArgs);
         // and the JVM accepted it: the archive is mapped into the agent's address space
         String maps = Files.readString(Path.of("/proc/" + a.pid() + "/maps"), StandardCharsets.US_ASCII);
-        assertTrue(maps.contains(Dist.HOME.resolve("lib/rumor.jsa").toString()), "lib/rumor.jsa is not mapped");
+        assertTrue(maps.contains(Dist.HOME.resolve("lib/rumor-agent.jsa").toString()),
+                "lib/rumor-agent.jsa is not mapped");
+        assertFalse(maps.contains(Dist.HOME.resolve("lib/rumor.jsa").toString()),
+                "the agent mapped the client commands' archive");
         CliResult info2 = a.cli("info");
         assertEquals(0, info2.exitCode(), info2.output());
         // the shipped plugins are all loaded from plugins/

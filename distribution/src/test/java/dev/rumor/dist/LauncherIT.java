@@ -175,6 +175,7 @@ class LauncherIT {
             }
         }
         assertFalse(Files.exists(home.resolve("lib/rumor.jsa")), "the build's CDS archive only fits target/rumor");
+        assertFalse(Files.exists(home.resolve("lib/rumor-agent.jsa")), "the build's CDS archive only fits target/rumor");
 
         // Under a path with a space it runs, without an archive (JDK 17 would archive the jars' classes under
         // their percent-encoded URLs and never use them).
@@ -192,9 +193,12 @@ class LauncherIT {
                 Map.of("RUMOR_OPTS", "-Xlog:class+load=info", "RUMOR_CDS_LOG", cdsLog.toString()),
                 tmp, Duration.ofSeconds(120));
         assertEquals(0, r.exitCode(), r.output());
-        assertTrue(Files.isRegularFile(moved.resolve("lib/rumor.jsa")), "no archive made in " + moved);
-        String stamp = Files.readString(moved.resolve("lib/rumor.jsa.stamp"), StandardCharsets.UTF_8);
-        assertTrue(stamp.contains(moved.resolve("lib").toString()), stamp);
+        for (String archive : List.of("lib/rumor.jsa", "lib/rumor-agent.jsa")) {
+            assertTrue(Files.isRegularFile(moved.resolve(archive)), "no " + archive + " made in " + moved + ":\n"
+                    + grep(Files.readString(cdsLog, StandardCharsets.UTF_8), "[cds"));
+            String stamp = Files.readString(moved.resolve(archive + ".stamp"), StandardCharsets.UTF_8);
+            assertTrue(stamp.contains(moved.resolve("lib").toString()), stamp);
+        }
         assertTrue(r.output().contains("dev.rumor.cli.Main source: shared objects file"),
                 grep(r.output(), "dev.rumor.cli.Main ") + "\ntraining run (RUMOR_CDS_LOG):\n"
                         + grep(Files.readString(cdsLog, StandardCharsets.UTF_8), "[cds"));

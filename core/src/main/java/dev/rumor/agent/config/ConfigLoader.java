@@ -30,10 +30,16 @@ import java.util.stream.Stream;
  */
 public final class ConfigLoader {
 
-    private static final ObjectMapper JSON = configure(new ObjectMapper());
-    private static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()));
-
     private ConfigLoader() {
+    }
+
+    /**
+     * The mappers, made on first use: an agent started without config files never initialises Jackson's
+     * databind and YAML (about 380 classes, ~4 MiB of class metadata and their caches on the heap).
+     */
+    private static final class Mappers {
+        static final ObjectMapper JSON = configure(new ObjectMapper());
+        static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()));
     }
 
     private static ObjectMapper configure(ObjectMapper m) {
@@ -73,7 +79,7 @@ public final class ConfigLoader {
 
     /** Loads one file; YAML by extension, JSON otherwise (serf reads any -config-file as JSON). */
     public static AgentConfig loadFile(Path file) throws ConfigException {
-        ObjectMapper mapper = isYaml(file) ? YAML : JSON;
+        ObjectMapper mapper = isYaml(file) ? Mappers.YAML : Mappers.JSON;
         String name = file.toString();
         byte[] content;
         try {
