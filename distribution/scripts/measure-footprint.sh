@@ -10,7 +10,8 @@
 # Peak RSS is VmHWM from /proc/PID/status of each agent JVM (the launcher exec's it, so the PID started is
 # the JVM), read after the cluster has converged and idled; PSS (/proc/PID/smaps_rollup) counts shared pages
 # (libjvm.so, ...) once per sharer. Idle CPU is utime+stime from /proc/PID/stat over the idle window, which
-# starts SETTLE seconds (default 10) after convergence, as a percentage of one core. Linux only. Every
+# starts SETTLE seconds (default 10) after convergence, as a percentage of one core; the CPU of the SETTLE
+# seconds right after convergence (JIT compilation is still busy then) is printed too. Linux only. Every
 # agent is stopped at the end.
 set -eu
 # Note: agents are started with `&` from this non-interactive shell, so they inherit SIGINT as ignored;
@@ -74,20 +75,23 @@ until [ "$("$CLI" members -rpc-addr="127.0.0.1:$((BASE + 1))" -status=alive | wc
   alive_all; sleep 1
 done
 echo "cluster of $NODES converged; settling ${SETTLE}s, then idling ${IDLE}s (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-sleep "$SETTLE"
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-cpu0=0
-for p in $pids; do cpu0=$((cpu0 + $(ticks "$p"))); done
-start=$(date +%s%N)
+all_ticks() { t=0; for p in $pids; do t=$((t + $(ticks "$p"))); done; echo "$t"; }
+hz=$(getconf CLK_TCK)
+# percent of one core per agent, with two decimals: ticks * 100 / CLK_TCK / seconds / NODES
+percent() { # TICKS NANOSECONDS
+  centi=$(( $1 * 100 * 100 * 1000 / hz / ($2 / 1000000) / NODES ))
+  echo "$((centi / 100)).$(printf '%02d' $((centi % 100)))%"
+}
+cpu0=$(all_ticks); start=$(date +%s%N)
+sleep "$SETTLE"
+cpu1=$(all_ticks); end=$(date +%s%N)
+[ "$SETTLE" -gt 0 ] && echo "CPU per agent in the ${SETTLE}s right after convergence: $(percent $((cpu1 - cpu0)) $((end - start))) of one core"
+cpu0=$cpu1; start=$end
 sleep "$IDLE"
 alive_all
-cpu1=0
-for p in $pids; do cpu1=$((cpu1 + $(ticks "$p"))); done
-end=$(date +%s%N)
-# percent of one core per agent, with two decimals: ticks * 100 / CLK_TCK / seconds / NODES
-hz=$(getconf CLK_TCK)
-centi=$(( (cpu1 - cpu0) * 100 * 100 * 1000 / hz / ((end - start) / 1000000) / NODES ))
-echo "idle CPU per agent over ${IDLE}s: $((centi / 100)).$(printf '%02d' $((centi % 100)))% of one core (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+cpu1=$(all_ticks); end=$(date +%s%N)
+echo "idle CPU per agent over ${IDLE}s: $(percent $((cpu1 - cpu0)) $((end - start))) of one core (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 
 total=0; max=0; min=
 for p in $pids; do
@@ -96,6 +100,9 @@ for p in $pids; do
   if [ -z "$min" ] || [ "$kb" -lt "$min" ]; then min=$kb; fi
 done
 echo "peak RSS per agent (VmHWM): min $((min / 1024)) MiB, mean $((total / NODES / 1024)) MiB, max $((max / 1024)) MiB"
+rss=0
+for p in $pids; do rss=$((rss + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status"))); done
+echo "RSS per agent now (VmRSS): mean $((rss / NODES / 1024)).$(( (rss / NODES % 1024) * 10 / 1024 )) MiB"
 pss=0
 for p in $pids; do pss=$((pss + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup"))); done
 echo "PSS per agent (shared pages split between sharers): mean $((pss / NODES / 1024)) MiB"

@@ -27,10 +27,11 @@ import picocli.CommandLine;
  * <ul>
  *   <li>{@code client} (default): config parsing, the command tree, and the client commands an operator runs
  *       most, against an agent on loopback in the same JVM.</li>
- *   <li>{@code agent}: only the agent, started without config files (so Jackson's databind, which only
- *       config files need, stays out of it), in a two-node cluster with a peer agent run by a second JVM
- *       ({@code peer}), which also runs the client commands against it. The agent's archive then holds no
- *       client-side classes; an agent that reads config files loads Jackson from its jar.</li>
+ *   <li>{@code agent}: only the agent, started without config files, in a two-node cluster with a peer agent
+ *       run by a second JVM ({@code peer}), which also runs the client commands against it. This archive
+ *       holds neither the client commands' classes nor Jackson's databind, which only config files need; the
+ *       launcher gives it to agents started without {@code -config-file}/{@code -config-dir}, and the
+ *       client commands' archive (which has both) to the others.</li>
  * </ul>
  *
  * <p>Not an API: the launcher's {@code RUMOR_CDS} logic is its only caller, with stdout and stderr discarded.
@@ -63,15 +64,7 @@ public final class CdsTraining {
     }
 
     private static void client(Path home) throws IOException {
-
-        Path conf = home.resolve("conf");
-        if (Files.isDirectory(conf)) {
-            try {
-                ConfigLoader.load(List.of(conf));
-            } catch (ConfigException e) {
-                // a broken sample only makes the archive smaller
-            }
-        }
+        parseSampleConfigs(home);
 
         CommandLine cli = Main.commandLine();
         for (CommandLine sub : cli.getSubcommands().values()) {
@@ -106,7 +99,24 @@ public final class CdsTraining {
         deleteTree(data);
     }
 
-    /** The agent alone in this JVM; a peer JVM joins it, runs the client commands, then makes it leave. */
+    /** Config files in YAML and JSON, as an agent started with -config-file or -config-dir reads them. */
+    private static void parseSampleConfigs(Path home) {
+        Path conf = home.resolve("conf");
+        for (Path sample : List.of(conf.resolve("rumor.yaml"), conf.resolve("examples").resolve("rumor.json"))) {
+            if (Files.isRegularFile(sample)) {
+                try {
+                    ConfigLoader.load(List.of(sample));
+                } catch (ConfigException e) {
+                    // a broken sample only makes the archive smaller
+                }
+            }
+        }
+    }
+
+    /**
+     * The agent alone in this JVM, started without config files; a peer JVM joins it, runs the client commands,
+     * then makes it leave.
+     */
     private static void agent(Path home) throws IOException, InterruptedException {
         String gossip = "127.0.0.1:" + freePort();
         String rpc = "127.0.0.1:" + freePort();

@@ -88,14 +88,21 @@ class ClusterIT {
                 "-XX:CICompilerCount=1")) {
             assertTrue(jvmArgs.contains(expected), expected + " missing from " + jvmArgs);
         }
-        assertTrue(jvmArgs.contains("-XX:SharedArchiveFile=" + Dist.HOME.resolve("lib/rumor-agent.jsa")),
-                "the agent was not given its CDS archive: " + jvmArgs);
+        // an agent that reads a config file maps the archive that has Jackson's databind (lib/rumor.jsa) ...
+        assertTrue(jvmArgs.contains("-XX:SharedArchiveFile=" + Dist.HOME.resolve("lib/rumor.jsa")),
+                "the agent was not given the CDS archive: " + jvmArgs);
         // and the JVM accepted it: the archive is mapped into the agent's address space
         String maps = Files.readString(Path.of("/proc/" + a.pid() + "/maps"), StandardCharsets.US_ASCII);
-        assertTrue(maps.contains(Dist.HOME.resolve("lib/rumor-agent.jsa").toString()),
-                "lib/rumor-agent.jsa is not mapped");
-        assertFalse(maps.contains(Dist.HOME.resolve("lib/rumor.jsa").toString()),
-                "the agent mapped the client commands' archive");
+        assertTrue(maps.contains(Dist.HOME.resolve("lib/rumor.jsa").toString()), "lib/rumor.jsa is not mapped");
+        // ... one started with flags only maps the smaller lib/rumor-agent.jsa
+        Path bareDir = Files.createDirectories(tmp.resolve("bare"));
+        RumorAgent bare = RumorAgent.builder("bare", bareDir).join(a.gossipAddress()).start();
+        agents.add(bare);
+        String bareMaps = Files.readString(Path.of("/proc/" + bare.pid() + "/maps"), StandardCharsets.US_ASCII);
+        assertTrue(bareMaps.contains(Dist.HOME.resolve("lib/rumor-agent.jsa").toString()),
+                "lib/rumor-agent.jsa is not mapped by an agent without config files");
+        assertFalse(bareMaps.contains(Dist.HOME.resolve("lib/rumor.jsa").toString()),
+                "an agent without config files mapped the client commands' archive");
         CliResult info2 = a.cli("info");
         assertEquals(0, info2.exitCode(), info2.output());
         // the shipped plugins are all loaded from plugins/
