@@ -85,7 +85,7 @@ class ClusterIT {
         assertTrue(info.command().orElse("").endsWith("/java"), "agent process is " + info.command());
         List<String> jvmArgs = List.of(info.arguments().orElse(new String[0]));
         for (String expected : List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:CICompilerCount=1")) {
+                "-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=0.25", "-XX:-UsePerfData")) {
             assertTrue(jvmArgs.contains(expected), expected + " missing from " + jvmArgs);
         }
         // an agent that reads a config file maps the archive that has Jackson's databind (lib/rumor.jsa) ...
