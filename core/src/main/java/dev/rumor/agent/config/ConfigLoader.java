@@ -34,12 +34,16 @@ public final class ConfigLoader {
     }
 
     /**
-     * The mappers, made on first use: an agent started without config files never initialises Jackson's
-     * databind and YAML (about 380 classes, ~4 MiB of class metadata and their caches on the heap).
+     * The JSON mapper, made on first use: an agent started without config files never initialises Jackson's
+     * databind (about 380 classes, ~4 MiB of class metadata, and their caches on the heap).
      */
-    private static final class Mappers {
-        static final ObjectMapper JSON = configure(new ObjectMapper());
-        static final ObjectMapper YAML = configure(new ObjectMapper(new YAMLFactory()));
+    private static final class Json {
+        static final ObjectMapper MAPPER = configure(new ObjectMapper());
+    }
+
+    /** The YAML mapper, made on first use too: serf-style JSON configs never load SnakeYAML. */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = configure(new ObjectMapper(new YAMLFactory()));
     }
 
     private static ObjectMapper configure(ObjectMapper m) {
@@ -79,7 +83,7 @@ public final class ConfigLoader {
 
     /** Loads one file; YAML by extension, JSON otherwise (serf reads any -config-file as JSON). */
     public static AgentConfig loadFile(Path file) throws ConfigException {
-        ObjectMapper mapper = isYaml(file) ? Mappers.YAML : Mappers.JSON;
+        ObjectMapper mapper = isYaml(file) ? Yaml.MAPPER : Json.MAPPER;
         String name = file.toString();
         byte[] content;
         try {
