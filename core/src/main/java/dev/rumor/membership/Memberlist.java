@@ -296,7 +296,7 @@ public final class Memberlist implements AutoCloseable {
                 return;
             }
             NodeState me = state.get(config.name());
-            state.aliveNode(new Message.Alive(state.nextIncarnation(), config.name(), me.addr, me.port, meta,
+            state.aliveNode(new Message.Alive(state.nextIncarnation(), config.name(), me.addr(), me.port(), meta,
                     config.vsn()), () -> result.complete(null), true);
             if (!state.anyAlive()) {
                 result.complete(null);

@@ -57,6 +57,9 @@ import java.util.Objects;
  *                                either way (see {@link TransmitLimitedQueue}). Default false: it did not
  *                                shorten failure detection and made badly lossy nodes flap cluster-wide
  *                                more often (see the package documentation)
+ * @param interner                canonicalises the names and byte arrays stored per member; {@link Interner#NONE}
+ *                                (the default; null means it) for an agent, one {@link Interner#shared()} for
+ *                                all nodes of an in-JVM simulation so their views share equal values
  */
 public record MembershipConfig(
         String name,
@@ -83,7 +86,8 @@ public record MembershipConfig(
         int udpBufferSize,
         Duration deadNodeReclaimTime,
         Long randomSeed,
-        boolean independentSuspicions) {
+        boolean independentSuspicions,
+        Interner interner) {
 
     /** Default gossip port of serf/memberlist. */
     public static final int DEFAULT_PORT = 7946;
@@ -100,6 +104,7 @@ public record MembershipConfig(
         Objects.requireNonNull(gossipInterval, "gossipInterval");
         Objects.requireNonNull(gossipToTheDeadTime, "gossipToTheDeadTime");
         Objects.requireNonNull(deadNodeReclaimTime, "deadNodeReclaimTime");
+        interner = interner == null ? Interner.NONE : interner;
         if (protocolMin < 1 || protocolMin > protocolMax || protocolCur < protocolMin || protocolCur > protocolMax) {
             throw new IllegalArgumentException("bad protocol versions " + protocolMin + "/" + protocolMax + "/" + protocolCur);
         }
@@ -119,7 +124,7 @@ public record MembershipConfig(
                 Duration.ofSeconds(10), 3, 4, 4, 6,
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(500),
                 false, 8, 3, Duration.ofMillis(200), Duration.ofSeconds(30),
-                true, null, 1024, 1400, Duration.ZERO, null, false);
+                true, null, 1024, 1400, Duration.ZERO, null, false, Interner.NONE);
     }
 
     /**
@@ -198,6 +203,7 @@ public record MembershipConfig(
         private Duration deadNodeReclaimTime;
         private Long randomSeed;
         private boolean independentSuspicions;
+        private Interner interner;
 
         private Builder(MembershipConfig c) {
             name = c.name;
@@ -229,6 +235,7 @@ public record MembershipConfig(
             deadNodeReclaimTime = c.deadNodeReclaimTime;
             randomSeed = c.randomSeed;
             independentSuspicions = c.independentSuspicions;
+            interner = c.interner;
         }
 
         public Builder name(String v) { name = v; return this; }
@@ -256,6 +263,7 @@ public record MembershipConfig(
         public Builder deadNodeReclaimTime(Duration v) { deadNodeReclaimTime = v; return this; }
         public Builder randomSeed(Long v) { randomSeed = v; return this; }
         public Builder independentSuspicions(boolean v) { independentSuspicions = v; return this; }
+        public Builder interner(Interner v) { interner = v; return this; }
 
         public MembershipConfig build() {
             return new MembershipConfig(name, bindAddress, advertiseAddress,
@@ -263,7 +271,7 @@ public record MembershipConfig(
                     tcpTimeout, indirectChecks, retransmitMult, suspicionMult, suspicionMaxTimeoutMult,
                     pushPullInterval, probeInterval, probeTimeout, disableTcpPings, awarenessMaxMultiplier,
                     gossipNodes, gossipInterval, gossipToTheDeadTime, compression, keyring, handoffQueueDepth,
-                    udpBufferSize, deadNodeReclaimTime, randomSeed, independentSuspicions);
+                    udpBufferSize, deadNodeReclaimTime, randomSeed, independentSuspicions, interner);
         }
     }
 }

@@ -128,14 +128,15 @@ final class Prober {
         /** 0 none, 1 pending, 2 succeeded, 3 failed. */
         int fallback;
 
-        Round(NodeState n) {
-            name = n.name;
-            addr = n.addr;
-            port = n.port;
-            incarnation = n.incarnation;
-            status = n.status;
+        Round(NodeState state) {
+            Node n = state.node();
+            name = state.name;
+            addr = n.addr();
+            port = n.port();
+            incarnation = n.incarnation();
+            status = n.status();
             pmax = n.pmax();
-            snapshot = n.snapshot();
+            snapshot = n;
             seqNo = acks.nextSeqNo();
             interval = awareness.scaleTimeout(config.probeInterval());
         }
@@ -186,13 +187,13 @@ final class Prober {
             indirectStarted = true;
             LOG.debug("Failed ping: {} (timeout reached)", name);
             List<NodeState> helpers = state.randomNodes(config.indirectChecks(),
-                    n -> n.name.equals(self.name) || n.name.equals(name) || n.status != NodeStatus.ALIVE);
+                    n -> n.name.equals(self.name) || n.name.equals(name) || n.status() != NodeStatus.ALIVE);
             for (NodeState h : helpers) {
                 boolean nack = h.pmax() >= 4;
                 if (nack) {
                     expectedNacks++;
                 }
-                messenger.send(Node.socketAddress(h.addr, h.port),
+                messenger.send(Node.socketAddress(h.addr(), h.port()),
                         new IndirectPing(seqNo, addr, port, name, nack, self.addr, self.port, self.name));
             }
             if (!config.disableTcpPings() && pmax >= 3) {
