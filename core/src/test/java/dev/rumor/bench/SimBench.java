@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rumor.membership.Broadcast;
 import dev.rumor.membership.Delegates;
 import dev.rumor.membership.EventDelegate;
+import dev.rumor.membership.Interner;
 import dev.rumor.membership.Memberlist;
 import dev.rumor.membership.MembershipConfig;
 import dev.rumor.membership.MessageDelegate;
 import dev.rumor.membership.Node;
 import dev.rumor.membership.NodeStatus;
 import dev.rumor.membership.ProtocolMath;
+import dev.rumor.membership.SimulationHooks;
 import dev.rumor.membership.TransmitLimitedQueue;
+import dev.rumor.membership.wire.Message.PushNodeState;
 import dev.rumor.time.VirtualScheduler;
 import dev.rumor.transport.InMemoryNetwork;
 import dev.rumor.transport.LinkFilter;
@@ -44,7 +47,11 @@ import java.util.function.BooleanSupplier;
  * bootstrap in one JVM), which makes a 1,000-node bootstrap take hours of simulation time. One run per size goes through these phases on the same cluster:
  * <ol>
  *   <li>bootstrap: every node joins through one of a few seeds at the same instant; virtual time until
- *       every node lists N alive members;</li>
+ *       every node lists N alive members. Above {@code --warm-start-above} nodes (default 2,000) a
+ *       bootstrap would take hours of wall time (it is gossip-bandwidth bound and grows ~N²), so instead
+ *       every node is given the full view through the push/pull merge path
+ *       ({@link SimulationHooks#mergeAsPushPull}); such a run reports no bootstrap figure, settles for one
+ *       push/pull interval and measures the steady state over a shorter window ({@code --warm-window});</li>
  *   <li>steady state: packets and bytes each node sends per second over a window;</li>
  *   <li>dissemination: one user event from one node; virtual time until 50/99/99.99% of nodes delivered it;</li>
  *   <li>failure detection: one node crashes; virtual time until the first and until every other node
@@ -54,10 +61,18 @@ import java.util.function.BooleanSupplier;
  *       with 80% of the stream connections to them failing too.</li>
  * </ol>
  *
- * <p>Usage: {@code SimBench [--seed S] [--out DIR] [--loss-max N] [--loss-minutes M] [--stress-minutes M]
- * [--window SECONDS] [--bootstrap-limit SECONDS] [--independent-suspicions] SIZE...};
- * {@code --independent-suspicions} turns on {@link MembershipConfig#independentSuspicions()} (suspects keyed
- * by accuser in the broadcast queue) instead of memberlist's one broadcast per node.
+ * <p>All nodes share one {@link Interner#shared()}, so the N views share each member's name, address,
+ * metadata and version vector (as N agent processes would each hold one copy); the heap then holds, per
+ * (viewer, member) pair, only the view's own state: see {@code bytes_per_pair}.
+ *
+ * <p>Usage: {@code SimBench [--seed S] [--out DIR] [--name NAME] [--loss-max N] [--loss-minutes M]
+ * [--stress-minutes M] [--window SECONDS] [--bootstrap-limit SECONDS] [--warm-start-above N]
+ * [--warm-window SECONDS] [--histogram] [--independent-suspicions] SIZE...}; results go to
+ * {@code DIR/NAME.jsonl} (appended) and {@code DIR/NAME.md} (default name {@code sim});
+ * {@code --histogram} prints the top of a class histogram ({@code jcmd GC.class_histogram}) at the
+ * live-heap measurement; {@code --independent-suspicions} turns on
+ * {@link MembershipConfig#independentSuspicions()} (suspects keyed by accuser in the broadcast queue)
+ * instead of memberlist's one broadcast per node.
  */
 public final class SimBench {
     /** Fraction of the packets addressed to a lossy node that the Rapid stress case drops. */
@@ -71,11 +86,19 @@ public final class SimBench {
     /** What to run. */
     record Options(List<Integer> sizes, long seed, Path out, int lossMax, Duration lossDuration,
                    Duration stressDuration, Duration window, Duration bootstrapLimit, boolean verbose,
-                   boolean independentSuspicions) {
+                   boolean independentSuspicions, int warmStartAbove, Duration warmWindow, String name,
+                   boolean histogram) {
 
         Options(List<Integer> sizes, long seed, Path out, int lossMax, Duration lossDuration,
                 Duration stressDuration, Duration window, Duration bootstrapLimit, boolean verbose) {
-            this(sizes, seed, out, lossMax, lossDuration, stressDuration, window, bootstrapLimit, verbose, false);
+            this(sizes, seed, out, lossMax, lossDuration, stressDuration, window, bootstrapLimit, verbose, false,
+                    2000, Duration.ofSeconds(10), "sim", false);
+        }
+
+        /** The same options with warm start above {@code n} nodes. */
+        Options warmStartAbove(int n) {
+            return new Options(sizes, seed, out, lossMax, lossDuration, stressDuration, window, bootstrapLimit,
+                    verbose, independentSuspicions, n, warmWindow, name, histogram);
         }
 
         static Options parse(String[] args) {
@@ -88,6 +111,10 @@ public final class SimBench {
             int window = 30;
             int bootstrap = 300;
             boolean independentSuspicions = false;
+            int warmStartAbove = 2000;
+            int warmWindow = 10;
+            String name = "sim";
+            boolean histogram = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--seed" -> seed = Long.parseLong(args[++i]);
@@ -98,6 +125,10 @@ public final class SimBench {
                     case "--window" -> window = Integer.parseInt(args[++i]);
                     case "--bootstrap-limit" -> bootstrap = Integer.parseInt(args[++i]);
                     case "--independent-suspicions" -> independentSuspicions = true;
+                    case "--warm-start-above" -> warmStartAbove = Integer.parseInt(args[++i]);
+                    case "--warm-window" -> warmWindow = Integer.parseInt(args[++i]);
+                    case "--name" -> name = args[++i];
+                    case "--histogram" -> histogram = true;
                     default -> sizes.add(Integer.parseInt(args[i]));
                 }
             }
@@ -106,7 +137,8 @@ public final class SimBench {
             }
             return new Options(sizes, seed, out, lossMax, Duration.ofMillis((long) (lossMin * 60_000)),
                     Duration.ofMillis((long) (stressMin * 60_000)), Duration.ofSeconds(window),
-                    Duration.ofSeconds(bootstrap), true, independentSuspicions);
+                    Duration.ofSeconds(bootstrap), true, independentSuspicions, warmStartAbove,
+                    Duration.ofSeconds(warmWindow), name, histogram);
         }
     }
 
@@ -126,7 +158,7 @@ public final class SimBench {
         Options o = Options.parse(args);
         Files.createDirectories(o.out());
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-        Path jsonl = o.out().resolve("sim.jsonl");
+        Path jsonl = o.out().resolve(o.name() + ".jsonl");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int n : o.sizes()) {
             Map<String, Object> r = run(n, o);
@@ -136,7 +168,7 @@ public final class SimBench {
             System.gc();
         }
         String md = markdown(rows);
-        Files.writeString(o.out().resolve("sim.md"), md, StandardCharsets.UTF_8);
+        Files.writeString(o.out().resolve(o.name() + ".md"), md, StandardCharsets.UTF_8);
         System.out.println(md);
     }
 
@@ -151,31 +183,61 @@ public final class SimBench {
         r.put("independent_suspicions", o.independentSuspicions());
         r.put("cores", Runtime.getRuntime().availableProcessors());
         r.put("load_avg_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        boolean warm = n > o.warmStartAbove();
+        r.put("warm_start", warm);
         resetPeaks();
         long wall0 = System.nanoTime();
         Sim sim = new Sim(n, o.seed(), o.independentSuspicions());
         log(o, "n=%d: %d nodes created", n, n);
 
-        // 1. bootstrap
-        long t0 = sim.now();
-        sim.joinAllThroughSeeds(Math.min(3, n));
-        boolean converged = sim.runUntil(sim::fullView, o.bootstrapLimit(), Duration.ofMillis(500));
-        r.put("bootstrap_s", converged ? BenchText.secs(sim.now() - t0) : null);
-        r.put("bootstrap_full_view_nodes", sim.nodesWithFullView());
-        r.put("bootstrap_wall_s", BenchText.secs(System.nanoTime() - wall0));
-        log(o, "n=%d: bootstrap %s virtual s (%d/%d full views), wall %.1f s", n, r.get("bootstrap_s"),
-                sim.nodesWithFullView(), n, BenchText.secs(System.nanoTime() - wall0));
-        // Let the join broadcasts finish their retransmissions before measuring the steady state.
-        sim.run(Duration.ofSeconds(60));
-        r.put("live_heap_mb", liveHeapMb());
-        r.put("heap_per_node_kb", liveHeapMb() * 1024.0 / n);
+        if (warm) {
+            // 1'. warm start: the full view through the push/pull merge path, no bootstrap figure
+            sim.warmStart();
+            r.put("bootstrap_s", null);
+            r.put("bootstrap_full_view_nodes", sim.nodesWithFullView());
+            r.put("warm_start_wall_s", BenchText.secs(System.nanoTime() - wall0));
+            log(o, "n=%d: warm start (%d/%d full views), wall %.1f s", n, sim.nodesWithFullView(), n,
+                    BenchText.secs(System.nanoTime() - wall0));
+            // Each node's first push/pull comes within one (unscaled) interval of its start: let that
+            // burst pass, so the window below sees the steady state.
+            Duration settle = sim.nodes[0].config().pushPullInterval();
+            sim.run(settle);
+            r.put("settle_s", (double) settle.toSeconds());
+        } else {
+            // 1. bootstrap
+            long t0 = sim.now();
+            sim.joinAllThroughSeeds(Math.min(3, n));
+            boolean converged = sim.runUntil(sim::fullView, o.bootstrapLimit(), Duration.ofMillis(500));
+            r.put("bootstrap_s", converged ? BenchText.secs(sim.now() - t0) : null);
+            r.put("bootstrap_full_view_nodes", sim.nodesWithFullView());
+            r.put("bootstrap_wall_s", BenchText.secs(System.nanoTime() - wall0));
+            log(o, "n=%d: bootstrap %s virtual s (%d/%d full views), wall %.1f s", n, r.get("bootstrap_s"),
+                    sim.nodesWithFullView(), n, BenchText.secs(System.nanoTime() - wall0));
+            // Let the join broadcasts finish their retransmissions before measuring the steady state.
+            sim.run(Duration.ofSeconds(60));
+            r.put("settle_s", 60.0);
+        }
+        long live = liveHeapBytes();
+        r.put("live_heap_mb", Math.round(live / 1024.0 / 1024.0 * 10) / 10.0);
+        r.put("heap_per_node_kb", live / 1024.0 / n);
+        r.put("bytes_per_pair", Math.round(live / ((double) n * n) * 10) / 10.0);
+        log(o, "n=%d: live heap %.0f MB, %.1f bytes per (viewer, member) pair", n, live / 1024.0 / 1024.0,
+                r.get("bytes_per_pair"));
+        if (o.histogram()) {
+            System.err.print(classHistogram(30));
+        }
 
         // 2. steady state traffic
-        // At least one whole push/pull period (it grows with n), so every node's anti-entropy is counted once.
+        // At least one whole push/pull period (it grows with n), so every node's anti-entropy is counted
+        // once; a warm-started run (too large for that in wall time) measures a shorter window instead,
+        // which may or may not contain a given node's push/pull: its stream figures are an estimate.
         sim.traffic.reset();
         long w0 = sim.now();
         Duration pushPull = ProtocolMath.pushPullScale(sim.nodes[0].config().pushPullInterval(), n);
-        sim.run(pushPull.compareTo(o.window()) > 0 ? pushPull : o.window());
+        Duration window = warm ? o.warmWindow() : pushPull.compareTo(o.window()) > 0 ? pushPull : o.window();
+        sim.run(window);
+        r.put("steady_window_s", (double) window.toSeconds());
+        r.put("push_pull_period_s", (double) pushPull.toSeconds());
         double perNodeSec = (double) n * BenchText.secs(sim.now() - w0);
         r.put("steady_packets_per_node_s", sim.traffic.packets / perNodeSec);
         r.put("steady_packet_bytes_per_node_s", sim.traffic.packetBytes / perNodeSec);
@@ -291,10 +353,11 @@ public final class SimBench {
             for (int i = 0; i < n; i++) {
                 names[i] = ("n" + i).intern();
             }
+            Interner shared = Interner.shared();
             for (int i = 0; i < n; i++) {
                 int self = i;
                 MembershipConfig m = MembershipConfig.lan(names[i]).toBuilder().randomSeed(seed * 31 + i)
-                        .independentSuspicions(independentSuspicions).build();
+                        .independentSuspicions(independentSuspicions).interner(shared).build();
                 userQueues[i] = new UserBroadcasts(self, m.retransmitMult());
                 Delegates d = Delegates.none().withMessages(userQueues[i]).withEvents(new Events(self));
                 nodes[i] = Memberlist.create(m, new CountingTransport(network.transport(names[i]), traffic),
@@ -331,6 +394,24 @@ public final class SimBench {
 
         boolean fullView() {
             return fullViews == n;
+        }
+
+        /**
+         * Gives every node the full view at once, as a push/pull from a peer that knows every node would
+         * (see {@link SimulationHooks#mergeAsPushPull}); one node at a time, so only one node's re-broadcast
+         * queue is ever full. Virtual time does not advance.
+         */
+        void warmStart() {
+            List<Node> all = new ArrayList<>(n);
+            for (Memberlist m : nodes) {
+                all.add(m.localNode());
+            }
+            List<PushNodeState> state = SimulationHooks.pushPullState(all);
+            for (int i = 0; i < n; i++) {
+                Memberlist m = nodes[i];
+                scheduler.execute(() -> SimulationHooks.mergeAsPushPull(m, state));
+                scheduler.runFor(Duration.ZERO);
+            }
         }
 
         int nodesWithFullView() {
@@ -545,11 +626,20 @@ public final class SimBench {
                 + "| detect first / all (s) | false failures (kill) | 5% loss: false failures "
                 + "| stress UDP: healthy false / lossy failed / rejoins "
                 + "| stress UDP+TCP: healthy false / lossy failed / rejoins | steady pkt/s · B/s per node (+stream B/s) "
-                + "| heap/node (KB) | peak heap (MB) | wall (s) |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| heap/node (KB) | bytes/pair | peak heap (MB) | wall (s) |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        List<String> notes = new ArrayList<>();
         for (Map<String, Object> r : rows) {
+            boolean warm = Boolean.TRUE.equals(r.get("warm_start"));
+            if (warm) {
+                notes.add(String.format("%s nodes: warm start (full view given through the push/pull merge path in "
+                        + "%s s wall; no bootstrap figure), settled %s s, steady window %s s of a %s s push/pull period "
+                        + "(stream B/s is an estimate), %s virtual s in all.", r.get("nodes"),
+                        fmt(r.get("warm_start_wall_s")), fmt(r.get("settle_s")), fmt(r.get("steady_window_s")),
+                        fmt(r.get("push_pull_period_s")), fmt(r.get("virtual_s"))));
+            }
             b.append("| ").append(r.get("nodes"))
-                    .append(" | ").append(fmt(r.get("bootstrap_s")))
+                    .append(" | ").append(warm ? "warm start" : fmt(r.get("bootstrap_s")))
                     .append(" | ").append(fmt(r.get("event_p50_s"))).append(" / ").append(fmt(r.get("event_p99_s")))
                     .append(" / ").append(fmt(r.get("event_p9999_s")))
                     .append(" | ").append(fmt(r.get("serf_model_p9999_s")))
@@ -566,9 +656,13 @@ public final class SimBench {
                     .append(fmt(r.get("steady_packet_bytes_per_node_s"))).append(" (+")
                     .append(fmt(r.get("steady_stream_bytes_per_node_s"))).append(")")
                     .append(" | ").append(fmt(r.get("heap_per_node_kb")))
+                    .append(" | ").append(fmt(r.get("bytes_per_pair")))
                     .append(" | ").append(fmt(r.get("peak_heap_mb")))
                     .append(" | ").append(fmt(r.get("wall_s")))
                     .append(" |\n");
+        }
+        for (String note : notes) {
+            b.append('\n').append(note).append('\n');
         }
         return b.toString();
     }
@@ -601,10 +695,35 @@ public final class SimBench {
         return sum / (1024 * 1024);
     }
 
-    private static double liveHeapMb() {
+    private static long liveHeapBytes() {
         System.gc();
         Runtime rt = Runtime.getRuntime();
-        return Math.round((rt.totalMemory() - rt.freeMemory()) / 1024.0 / 1024.0 * 10) / 10.0;
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /** The first {@code lines} lines of this JVM's class histogram (by bytes), or why there is none. */
+    static String classHistogram(int lines) {
+        try {
+            Process p = new ProcessBuilder("jcmd", Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            StringBuilder b = new StringBuilder();
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                int i = 0;
+                while ((line = in.readLine()) != null) {
+                    if (i++ < lines + 3 || line.startsWith("Total")) {
+                        b.append(line).append('\n');
+                    }
+                }
+            }
+            p.waitFor();
+            return b.toString();
+        } catch (IOException e) {
+            return "no class histogram: " + e + "\n";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no class histogram: interrupted\n";
+        }
     }
 
     private static void log(Options o, String fmt, Object... args) {

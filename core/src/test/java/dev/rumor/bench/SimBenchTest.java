@@ -2,6 +2,7 @@ package dev.rumor.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -43,5 +44,27 @@ class SimBenchTest {
         assertTrue((Double) r.get("steady_packet_bytes_per_node_s") > 20);
         assertTrue((Long) r.get("peak_heap_mb") > 0);
         assertTrue(SimBench.markdown(List.of(r)).contains("| " + n + " |"));
+        assertEquals(Boolean.FALSE, r.get("warm_start"));
+        assertTrue((Double) r.get("bytes_per_pair") > 0);
+    }
+
+    @Test
+    void warmStartGivesEveryNodeTheFullViewAndRunsTheOtherPhases() {
+        int n = 40;
+        SimBench.Options o = new SimBench.Options(List.of(n), 3, Path.of("unused"), 0, Duration.ofSeconds(60),
+                Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(120), false).warmStartAbove(20);
+        Map<String, Object> r = SimBench.run(n, o);
+
+        assertEquals(Boolean.TRUE, r.get("warm_start"));
+        assertNull(r.get("bootstrap_s"), "a warm-started run has no bootstrap figure");
+        assertEquals(n, r.get("bootstrap_full_view_nodes"), "every node must list every node after the warm start");
+        assertEquals(n, r.get("event_delivered"));
+        assertEquals(n - 1, r.get("detect_nodes"));
+        assertEquals(0L, r.get("detect_false_failures"));
+        assertNull(r.get("loss5_false_failures"), "above --loss-max the loss phases are skipped");
+        assertEquals(10.0, r.get("steady_window_s"));
+        double pps = (Double) r.get("steady_packets_per_node_s");
+        assertTrue(pps >= 1 && pps < 50, "a node probes once a second (ping + ack): " + pps);
+        assertTrue(SimBench.markdown(List.of(r)).contains("warm start"));
     }
 }
