@@ -2,7 +2,8 @@ package dev.rumor.membership;
 
 /**
  * Canonicalises the immutable values a node stores for every member (its name, address, metadata and
- * version vector), so that equal values decoded by different views share one object.
+ * version vector, and the {@link Node} made of them), so that equal values decoded by different views
+ * share one object.
  *
  * <p>Why: each node keeps every other node, so N views of N members hold N² copies of values that are
  * identical across views. One agent process holds one view and gains nothing; a simulation of
@@ -32,6 +33,15 @@ public interface Interner {
     String name(String s);
 
     byte[] bytes(byte[] b);
+
+    /**
+     * A whole member state; called with nodes whose name and arrays this interner already returned.
+     * Views that agree about a member (the steady state: everyone has the same alive) then share one
+     * {@code Node}. The default keeps the argument.
+     */
+    default Node node(Node n) {
+        return n;
+    }
 
     /**
      * A thread-safe interner that keeps the first instance of every distinct value it is given, forever;

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * states. A member costs one {@link NodeState}, one map entry and one immutable {@link Node} per view:
  * the node is both the protocol thread's state and what readers get (no published copy), its arrays are
  * the ones it arrived with (an unchanged value keeps the array already stored), and the
- * {@link MembershipConfig#interner()} can share names and arrays between views.
+ * {@link MembershipConfig#interner()} can share names, arrays and whole nodes between views.
  *
  * <p>Thread contract: protocol thread only, except {@link #members()}, {@link #allNodes()},
  * {@link #member} and {@link #numMembers()}, which read the concurrent node map and the volatile
@@ -147,8 +147,8 @@ final class MembershipState {
             // Unknown: insert as dead at incarnation 0 so the checks below accept it, at a random
             // position of the probe list (appending would make the failure detection bound of new nodes
             // up to a whole round longer).
-            state = new NodeState(new Node(interner.name(a.node()), interner.bytes(a.addr()), a.port(),
-                    interner.bytes(meta), NodeStatus.DEAD, 0, interner.bytes(vsn.length == 6 ? vsn : vsn.length > 6 ? vsn6(vsn) : new byte[6])));
+            state = new NodeState(interner.node(new Node(interner.name(a.node()), interner.bytes(a.addr()), a.port(),
+                    interner.bytes(meta), NodeStatus.DEAD, 0, interner.bytes(vsn.length == 6 ? vsn : vsn.length > 6 ? vsn6(vsn) : new byte[6]))));
             nodeMap.put(state.name, state);
             int n = nodes.size();
             int offset = n == 0 ? 0 : random.nextInt(n);
@@ -198,8 +198,8 @@ final class MembershipState {
             // Keep the arrays already stored when their content is unchanged (most alives only raise
             // the incarnation), so a view retains nothing new for them.
             byte[] newVsn = vsn.length == 0 ? old.vsn() : keep(old.vsn(), vsn.length == 6 ? vsn : vsn6(vsn));
-            Node updated = new Node(state.name, keep(old.addr(), a.addr()), a.port(), keep(old.meta(), meta),
-                    NodeStatus.ALIVE, a.incarnation(), newVsn);
+            Node updated = interner.node(new Node(state.name, keep(old.addr(), a.addr()), a.port(),
+                    keep(old.meta(), meta), NodeStatus.ALIVE, a.incarnation(), newVsn));
             if (isLocal) {
                 incarnation = Math.max(incarnation, a.incarnation());
             }
@@ -550,8 +550,8 @@ final class MembershipState {
         return Arrays.equals(stored, received) ? stored : interner.bytes(received);
     }
 
-    private static Node with(Node n, NodeStatus status, long incarnation) {
-        return new Node(n.name(), n.addr(), n.port(), n.meta(), status, incarnation, n.vsn());
+    private Node with(Node n, NodeStatus status, long incarnation) {
+        return interner.node(new Node(n.name(), n.addr(), n.port(), n.meta(), status, incarnation, n.vsn()));
     }
 
     /** For tests: the suspicion timer running for a node, or null. */

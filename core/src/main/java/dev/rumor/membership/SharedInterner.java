@@ -3,10 +3,11 @@ package dev.rumor.membership;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** {@link Interner#shared()}: two concurrent maps from a value to its first instance. */
+/** {@link Interner#shared()}: concurrent maps from a value to its first instance. */
 final class SharedInterner implements Interner {
     private final ConcurrentHashMap<String, String> names = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Bytes, byte[]> arrays = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Node, Node> nodes = new ConcurrentHashMap<>();
 
     @Override
     public String name(String s) {
@@ -18,6 +19,12 @@ final class SharedInterner implements Interner {
     public byte[] bytes(byte[] b) {
         byte[] prev = arrays.putIfAbsent(new Bytes(b), b);
         return prev == null ? b : prev;
+    }
+
+    @Override
+    public Node node(Node n) {
+        Node prev = nodes.putIfAbsent(n, n);
+        return prev == null ? n : prev;
     }
 
     /** Value equality for a byte array used as a map key. */

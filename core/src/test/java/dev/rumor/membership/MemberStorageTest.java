@@ -107,6 +107,11 @@ class MemberStorageTest {
         assertSame(a1.meta(), a2.meta());
         assertSame(a1.vsn(), a2.vsn());
         assertSame(v1.get("a").name, a1.name(), "the map key and state use the interned name");
+        assertSame(a1, a2, "views that agree share the node itself");
+        v1.suspectNode(new Suspect(1, "a", "x"));
+        assertEquals(NodeStatus.SUSPECT, v1.member("a").status());
+        assertEquals(NodeStatus.ALIVE, v2.member("a").status(), "a view's change is its own");
+        assertSame(a1.meta(), v1.member("a").meta());
 
         MembershipState p1 = view("p1", Interner.NONE);
         MembershipState p2 = view("p2", Interner.NONE);
