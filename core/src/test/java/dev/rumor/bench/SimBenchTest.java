@@ -65,6 +65,9 @@ class SimBenchTest {
         assertEquals(10.0, r.get("steady_window_s"));
         double pps = (Double) r.get("steady_packets_per_node_s");
         assertTrue(pps >= 1 && pps < 50, "a node probes once a second (ping + ack): " + pps);
+        assertEquals(1.0, (Double) r.get("settle_streams_per_node"), 0.2,
+                "every node makes its first push/pull within the settle");
+        assertTrue((Double) r.get("steady_stream_bytes_per_node_s") > 0, "push/pull traffic is estimated from the settle");
         assertTrue(SimBench.markdown(List.of(r)).contains("warm start"));
     }
 }
