@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -361,6 +362,38 @@ public final class Memberlist implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    /**
+     * Sends a message this node originates straight to up to {@code directFanout} random alive members
+     * (all of them in smaller clusters), one user datagram each, besides whatever the caller queued for
+     * gossip (Rumor, beyond memberlist). A serf peer handles a user datagram exactly like the same message
+     * gossiped, and drops duplicates, so the first hop reaches {@code directFanout} nodes instead of
+     * {@code gossipNodes}; everything after that is ordinary gossip. Only for messages we originate:
+     * relaying would multiply the traffic by the cluster size.
+     */
+    public void fanOut(byte[] msg) {
+        byte[] copy = msg.clone();
+        scheduler.execute(() -> {
+            int k = config.directFanout();
+            if (shutdown || k == 0) {
+                return;
+            }
+            List<NodeState> peers = new ArrayList<>();
+            for (NodeState n : state.nodes()) {
+                if (n.status == NodeStatus.ALIVE && !n.name.equals(config.name())) {
+                    peers.add(n);
+                }
+            }
+            // A partial Fisher-Yates shuffle picks k distinct members uniformly.
+            int count = Math.min(k, peers.size());
+            byte[] encoded = wire.encode(new Message.User(copy));
+            for (int i = 0; i < count; i++) {
+                Collections.swap(peers, i, i + random.nextInt(peers.size() - i));
+                NodeState to = peers.get(i);
+                messenger.sendRaw(Node.socketAddress(to.addr, to.port), List.of(encoded), to.pmax() >= 5);
+            }
+        });
     }
 
     /** Sends a user message to {@code to} in one datagram (no gossip; best effort). */
