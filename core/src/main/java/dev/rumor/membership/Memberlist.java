@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -71,8 +72,13 @@ public final class Memberlist implements AutoCloseable {
         this.broadcasts = new TransmitLimitedQueue(() -> holder[0].numNodes(), config.retransmitMult(),
                 suspectsPerNode(config));
         this.state = new MembershipState(config, scheduler, random, awareness,
-                (node, msg, finished) -> broadcasts.queue(new Broadcast(node,
-                        msg instanceof Message.Suspect s ? s.from() : null, wire.encode(msg), finished)),
+                (node, msg, finished) -> {
+                    broadcasts.queue(new Broadcast(node,
+                            msg instanceof Message.Suspect s ? s.from() : null, wire.encode(msg), finished));
+                    if (eager(msg)) {
+                        gossipSoon();
+                    }
+                },
                 this.delegates);
         holder[0] = state;
         this.messenger = new Messenger(config, transport, wire, broadcasts, this.delegates.messages(), stats, encryptionOverhead);
@@ -146,7 +152,18 @@ public final class Memberlist implements AutoCloseable {
         return Duration.ofNanos((long) (random.nextDouble() * interval.toNanos()));
     }
 
-    /** A fixed-rate ticker that starts after a random stagger (so nodes do not synchronise). */
+    /**
+     * Which of our own state broadcasts go out at once rather than at the next gossip tick (Rumor, beyond
+     * memberlist): suspicions and deaths (so Lifeguard's confirmations, failure declarations and graceful
+     * leaves spread one hop per round trip) and our own alive (a refutation, which races the accusation).
+     * Alives about others are left to the ticks: a mass join queues thousands of them and eager rounds
+     * would only split the same transmissions into more, smaller packets.
+     */
+    private boolean eager(Message msg) {
+        return msg instanceof Message.Dead || msg instanceof Message.Suspect
+                || msg instanceof Message.Alive a && a.node().equals(config.name());
+    }
+
     /** True while an eager gossip round is queued; see {@link #gossipSoon()}. */
     private boolean gossipKickPending;
 
@@ -173,6 +190,7 @@ public final class Memberlist implements AutoCloseable {
         });
     }
 
+    /** A fixed-rate ticker that starts after a random stagger (so nodes do not synchronise). */
     private void periodic(Duration interval, Runnable task) {
         Ticker t = new Ticker();
         tickers.add(t);
@@ -205,6 +223,43 @@ public final class Memberlist implements AutoCloseable {
             t.current = scheduler.schedule(ProtocolMath.pushPullScale(config.pushPullInterval(), state.numNodes()), loop[0]);
         };
         t.current = scheduler.schedule(delay, loop[0]);
+    }
+
+    /** True while the join sync rounds of {@link #startJoinSync()} run. */
+    private boolean joinSyncing;
+
+    /**
+     * After a join, repeats push/pull with a random alive member every {@code joinSyncInterval} while the
+     * number of known nodes keeps growing between rounds (Rumor, beyond memberlist). When many nodes join
+     * at once, a joiner's first exchange only returns what its seed knew at that instant and gossip alone
+     * is bandwidth-bound: every node must relay every alive message ~{@code 4 × log10(n)} times, ~20 per
+     * packet, which takes minutes at a few thousand nodes, while push/pull with random peers spreads the
+     * whole table epidemically in a few rounds. A lone joiner of a settled cluster learns nothing after its
+     * join, so its first round already stops it without sending anything.
+     */
+    private void startJoinSync() {
+        Duration every = config.joinSyncInterval();
+        if (every.isZero() || joinSyncing || shutdown) {
+            return;
+        }
+        joinSyncing = true;
+        Ticker t = new Ticker();
+        tickers.add(t);
+        int[] known = {state.numNodes()};
+        Runnable[] loop = new Runnable[1];
+        loop[0] = () -> {
+            int now = state.numNodes();
+            if (shutdown || now <= known[0]) {
+                joinSyncing = false;
+                tickers.remove(t);
+                return;
+            }
+            known[0] = now;
+            stats.joinSyncs.incrementAndGet();
+            pushPull.tick();
+            t.current = scheduler.schedule(every, loop[0]);
+        };
+        t.current = scheduler.schedule(every, loop[0]);
     }
 
     /** The pending task of one periodic activity. */
@@ -243,6 +298,7 @@ public final class Memberlist implements AutoCloseable {
                     }
                     if (pending.decrementAndGet() == 0) {
                         if (ok.get() > 0) {
+                            startJoinSync();
                             result.complete(ok.get());
                         } else {
                             result.completeExceptionally(new JoinException(errors));
@@ -306,6 +362,38 @@ public final class Memberlist implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    /**
+     * Sends a message this node originates straight to up to {@code directFanout} random alive members
+     * (all of them in smaller clusters), one user datagram each, besides whatever the caller queued for
+     * gossip (Rumor, beyond memberlist). A serf peer handles a user datagram exactly like the same message
+     * gossiped, and drops duplicates, so the first hop reaches {@code directFanout} nodes instead of
+     * {@code gossipNodes}; everything after that is ordinary gossip. Only for messages we originate:
+     * relaying would multiply the traffic by the cluster size.
+     */
+    public void fanOut(byte[] msg) {
+        byte[] copy = msg.clone();
+        scheduler.execute(() -> {
+            int k = config.directFanout();
+            if (shutdown || k == 0) {
+                return;
+            }
+            List<NodeState> peers = new ArrayList<>();
+            for (NodeState n : state.nodes()) {
+                if (n.status() == NodeStatus.ALIVE && !n.name.equals(config.name())) {
+                    peers.add(n);
+                }
+            }
+            // A partial Fisher-Yates shuffle picks k distinct members uniformly.
+            int count = Math.min(k, peers.size());
+            byte[] encoded = wire.encode(new Message.User(copy));
+            for (int i = 0; i < count; i++) {
+                Collections.swap(peers, i, i + random.nextInt(peers.size() - i));
+                NodeState to = peers.get(i);
+                messenger.sendRaw(Node.socketAddress(to.addr(), to.port()), List.of(encoded), to.pmax() >= 5);
+            }
+        });
     }
 
     /** Sends a user message to {@code to} in one datagram (no gossip; best effort). */

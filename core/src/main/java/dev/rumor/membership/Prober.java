@@ -2,6 +2,7 @@ package dev.rumor.membership;
 
 import dev.rumor.membership.wire.Message;
 import dev.rumor.membership.wire.Message.Ack;
+import dev.rumor.membership.wire.Message.Dead;
 import dev.rumor.membership.wire.Message.IndirectPing;
 import dev.rumor.membership.wire.Message.Ping;
 import dev.rumor.membership.wire.Message.Suspect;
@@ -48,6 +49,15 @@ final class Prober {
     private final SelfAddress self;
     private int probeIndex;
     private Round current;
+
+    /**
+     * A refused connection: the host answered with a reset (Linux: ECONNREFUSED), as opposed to a timeout,
+     * an unreachable host or a stream that broke after connecting.
+     */
+    static boolean isRefusal(Throwable err) {
+        return err instanceof java.net.ConnectException && err.getMessage() != null
+                && err.getMessage().toLowerCase(java.util.Locale.ROOT).contains("refused");
+    }
 
     /** Our advertised address as it goes into Source* fields. */
     record SelfAddress(String name, byte[] addr, int port) {
@@ -127,6 +137,8 @@ final class Prober {
         int nacks;
         /** 0 none, 1 pending, 2 succeeded, 3 failed. */
         int fallback;
+        /** The TCP fallback was refused by the target's host: nothing listens on its gossip port. */
+        boolean refused;
 
         Round(NodeState state) {
             Node n = state.node();
@@ -216,6 +228,7 @@ final class Prober {
                 }
             }
             fallback = ok ? 2 : 3;
+            refused = isRefusal(err);
             conclude();
         }
 
@@ -237,6 +250,12 @@ final class Prober {
             int delta = expectedNacks > 0 ? Math.max(0, expectedNacks - nacks) : 1;
             finish(delta);
             stats.failedProbes.incrementAndGet();
+            if (refused && config.failOnRefusedProbe()) {
+                stats.refusedProbes.incrementAndGet();
+                LOG.info("Marking {} as failed: no acks received and its gossip port refused a connection", name);
+                state.deadNode(new Dead(incarnation, name, self.name));
+                return;
+            }
             LOG.info("Suspect {} has failed, no acks received", name);
             state.suspectNode(new Suspect(incarnation, name, self.name));
         }

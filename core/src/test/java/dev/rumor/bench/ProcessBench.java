@@ -222,36 +222,50 @@ public final class ProcessBench {
             Agent victim = agents.get(n - 1);
             List<Agent> others = new ArrayList<>(agents.subList(0, n - 1));
             Set<String> falseFailed = new HashSet<>();
+            long[] firstFailed = {0};
             long k0 = System.nanoTime();
             victim.kill();
             boolean failed = until(() -> {
                 boolean done = true;
                 for (Agent a : others) {
+                    boolean seen = false;
                     for (RpcMember m : a.members()) {
                         if (m.status().equals("failed") && !m.name().equals(victim.name)) {
                             falseFailed.add(a.name + "->" + m.name());
                         }
+                        seen |= m.name().equals(victim.name) && m.status().equals("failed");
                     }
-                    done &= a.status(victim.name).equals("failed");
+                    if (seen && firstFailed[0] == 0) {
+                        firstFailed[0] = System.nanoTime();
+                    }
+                    done &= seen;
                 }
                 return done;
             }, Duration.ofSeconds(90), Duration.ofMillis(100));
             r.put("fail_detect_s", failed ? BenchText.secs(System.nanoTime() - k0) : null);
+            r.put("fail_detect_first_s", firstFailed[0] == 0 ? null : BenchText.secs(firstFailed[0] - k0));
             r.put("false_failures", falseFailed.size());
 
             // 6. graceful leave of the second-to-last agent
             if (n >= 3) {
                 Agent leaver = agents.get(n - 2);
                 List<Agent> rest = new ArrayList<>(agents.subList(0, n - 2));
+                // The leave RPC returns only when the agent has finished leaving (serf: intent and dead
+                // broadcast, then LeavePropagateDelay), so it runs on its own thread while we watch.
+                RpcClient c = leaver.rpc();
                 long l0 = System.nanoTime();
-                try (RpcClient c = leaver.rpc()) {
-                    c.leave();
-                } catch (IOException | RuntimeException e) {
-                    // the agent may close the connection as it shuts down
-                }
+                Thread leaving = new Thread(() -> {
+                    try (c) {
+                        c.leave();
+                    } catch (IOException | dev.rumor.rpc.RpcException | RuntimeException e) {
+                        // the agent may close the connection as it shuts down
+                    }
+                }, "bench-leave");
+                leaving.start();
                 boolean left = until(() -> rest.stream().allMatch(a -> a.status(leaver.name).equals("left")),
-                        Duration.ofSeconds(60), Duration.ofMillis(100));
+                        Duration.ofSeconds(60), Duration.ofMillis(50));
                 r.put("leave_s", left ? BenchText.secs(System.nanoTime() - l0) : null);
+                leaving.join(Duration.ofSeconds(30).toMillis());
             }
         } finally {
             for (Agent a : agents) {
@@ -475,6 +489,7 @@ public final class ProcessBench {
         {"startup_s", "… of which: last agent spawned → answering RPC (s)"},
         {"join_after_ready_s", "… then → all list N alive (s)"},
         {"fail_detect_s", "failure detection (s)"},
+        {"fail_detect_first_s", "… first agent to show it failed (s)"},
         {"false_failures", "false failures"},
         {"leave_s", "leave propagation (s)"},
         {"event_median_s", "event, no coalescing: median (s)"},

@@ -102,7 +102,10 @@ class ClusterSimulationTest {
      * it held side by side), until everybody declared the victim dead.
      */
     private static SuspicionRun killAndWatchSuspicions(boolean independent) {
-        try (SimulatedCluster c = new SimulatedCluster(13, b -> b.independentSuspicions(independent))) {
+        // The victim's host stays up and refuses the TCP fallback, which would skip the suspicion this test
+        // watches (failOnRefusedProbe); turned off here so the Lifeguard path runs as after a host failure.
+        try (SimulatedCluster c = new SimulatedCluster(13, b -> b.independentSuspicions(independent)
+                .failOnRefusedProbe(false))) {
             int n = 50;
             List<String> names = formCluster(c, n);
             String victim = "n25";
