@@ -289,6 +289,24 @@ public final class SimBench {
         log(o, "n=%d: failure detected first %s s, all %s s, false %d", n, r.get("detect_first_s"),
                 r.get("detect_all_s"), sim.falseFailures);
 
+        // 4b. host failure: a second node stops answering altogether (no refused connection, only timeouts),
+        // which takes Lifeguard's suspicion path rather than the refused-probe shortcut of a crashed process
+        int downed = n - 2;
+        sim.falseFailures = 0;
+        long h0 = sim.now();
+        sim.hostDown(downed);
+        boolean hostDetected = sim.runUntil(() -> sim.victimFailedBy == n - 2, Duration.ofSeconds(120),
+                Duration.ofMillis(50));
+        r.put("host_detect_first_s", sim.victimFirstFailed < 0 ? null : BenchText.secs(sim.victimFirstFailed - h0));
+        r.put("host_detect_all_s", hostDetected ? BenchText.secs(sim.victimLastFailed - h0) : null);
+        r.put("host_detect_false_failures", sim.falseFailures);
+        log(o, "n=%d: host failure detected first %s s, all %s s, false %d", n, r.get("host_detect_first_s"),
+                r.get("host_detect_all_s"), sim.falseFailures);
+        sim.kill(downed); // from now on simply gone, like the first victim
+        sim.network.heal();
+        sim.cutOff.clear();
+        Set<Integer> gone = Set.of(victim, downed);
+
         if (n <= o.lossMax()) {
             // 5. uniform 5% loss
             sim.falseFailures = 0;
@@ -298,17 +316,17 @@ public final class SimBench {
             r.put("loss5_minutes", o.lossDuration().toSeconds() / 60.0);
             r.put("loss5_false_failures", sim.falseFailures);
             sim.run(Duration.ofSeconds(10));
-            r.put("loss5_all_alive_after", sim.allAliveExcept(Set.of(victim)));
+            r.put("loss5_all_alive_after", sim.allAliveExcept(gone));
             log(o, "n=%d: 5%% loss: false failures %d", n, sim.falseFailures);
 
             // 6. Rapid stress: 1% of nodes with 80% ingress packet loss; then the same with their TCP
             // connections failing as often (a TCP handshake through 80% loss rarely completes within the
             // probe's deadline, so the stream fallback cannot rescue them)
-            Map<String, Object> s = sim.stress(o.stressDuration(), o.seed(), victim, false, "stress_");
+            Map<String, Object> s = sim.stress(o.stressDuration(), o.seed(), false, "stress_");
             r.putAll(s);
             log(o, "n=%d: stress %s", n, s);
             sim.run(Duration.ofSeconds(60));
-            s = sim.stress(o.stressDuration(), o.seed() + 1, victim, true, "stress_tcp_");
+            s = sim.stress(o.stressDuration(), o.seed() + 1, true, "stress_tcp_");
             r.putAll(s);
             log(o, "n=%d: stress with streams %s", n, s);
         }
@@ -348,6 +366,10 @@ public final class SimBench {
         final long[] eventAt;
         int eventDelivered;
         String victimName;
+        /** Nodes killed or taken down so far. */
+        final Set<String> gone = new HashSet<>();
+        /** Nodes cut off from the network, whose own failure declarations are not false failures. */
+        final Set<String> cutOff = new HashSet<>();
         int victimFailedBy;
         long victimFirstFailed = -1;
         long victimLastFailed = -1;
@@ -447,7 +469,22 @@ public final class SimBench {
 
         void kill(int i) {
             victimName = names[i];
+            gone.add(names[i]);
             nodes[i].shutdown();
+        }
+
+        /**
+         * The node's host stops answering: nothing reaches it and nothing leaves it, so probes of it time out
+         * instead of being refused. Its own declarations about others (it hears nobody) are not counted.
+         */
+        void hostDown(int i) {
+            victimName = names[i];
+            victimFailedBy = 0;
+            victimFirstFailed = -1;
+            victimLastFailed = -1;
+            cutOff.add(names[i]);
+            network.isolateInbound(names[i]);
+            network.isolateOutbound(names[i]);
         }
 
         boolean allAliveExcept(Set<Integer> gone) {
@@ -460,14 +497,14 @@ public final class SimBench {
         }
 
         /** The Rapid paper's case: 1% of the nodes (at least one) lose 80% of the packets sent to them. */
-        Map<String, Object> stress(Duration d, long seed, int victim, boolean streamsToo, String prefix) {
+        Map<String, Object> stress(Duration d, long seed, boolean streamsToo, String prefix) {
             Random pick = new Random(seed ^ 0x5eed);
             Random drop = new Random(seed ^ 0xd409);
             Set<String> chosen = new HashSet<>();
             int count = Math.max(1, n / 100);
             while (chosen.size() < count) {
                 int i = pick.nextInt(n);
-                if (i != victim) {
+                if (!gone.contains(names[i])) {
                     chosen.add(names[i]);
                 }
             }
@@ -490,7 +527,7 @@ public final class SimBench {
             r.put(prefix + "healthy_false_failures", falseFailures);
             r.put(prefix + "lossy_failed_events", lossyFailures);
             r.put(prefix + "lossy_rejoin_events", lossyRejoins);
-            r.put(prefix + "healthy_viewers", n - 1 - lossy.size());
+            r.put(prefix + "healthy_viewers", n - gone.size() - lossy.size());
             r.put(prefix + "alive_views_of_lossy_per_minute", aliveViewsOfLossy);
             r.put(prefix + "healthy_views_agree_at_end", healthyViewsAgree());
             network.heal();
@@ -499,7 +536,7 @@ public final class SimBench {
         }
 
         private boolean healthy(int i) {
-            return !lossy.contains(names[i]) && !names[i].equals(victimName);
+            return !lossy.contains(names[i]) && !gone.contains(names[i]);
         }
 
         private int healthyViewersSeeingLossyAlive() {
@@ -567,7 +604,7 @@ public final class SimBench {
                     victimLastFailed = t;
                 } else if (lossy.contains(subject)) {
                     lossyFailures++;
-                } else if (!lossy.contains(names[viewer])) {
+                } else if (!lossy.contains(names[viewer]) && !cutOff.contains(names[viewer])) {
                     falseFailures++;
                 }
             }
@@ -638,11 +675,12 @@ public final class SimBench {
     static String markdown(List<Map<String, Object>> rows) {
         StringBuilder b = new StringBuilder(BenchText.machine(rows));
         b.append("| nodes | bootstrap (s) | event 50% / 99% / 99.99% (s) | serf model 99.99% (s) "
-                + "| detect first / all (s) | false failures (kill) | 5% loss: false failures "
+                + "| crash detect first / all (s) | host down detect first / all (s) | false failures (crash, host) "
+                + "| 5% loss: false failures "
                 + "| stress UDP: healthy false / lossy failed / rejoins "
                 + "| stress UDP+TCP: healthy false / lossy failed / rejoins | steady pkt/s · B/s per node (+stream B/s) "
                 + "| heap/node (KB) | bytes/pair | peak heap (MB) | wall (s) |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<String> notes = new ArrayList<>();
         for (Map<String, Object> r : rows) {
             boolean warm = Boolean.TRUE.equals(r.get("warm_start"));
@@ -661,7 +699,10 @@ public final class SimBench {
                     .append(" / ").append(fmt(r.get("event_p9999_s")))
                     .append(" | ").append(fmt(r.get("serf_model_p9999_s")))
                     .append(" | ").append(fmt(r.get("detect_first_s"))).append(" / ").append(fmt(r.get("detect_all_s")))
-                    .append(" | ").append(fmt(r.get("detect_false_failures")))
+                    .append(" | ").append(fmt(r.get("host_detect_first_s"))).append(" / ")
+                    .append(fmt(r.get("host_detect_all_s")))
+                    .append(" | ").append(fmt(r.get("detect_false_failures"))).append(", ")
+                    .append(fmt(r.get("host_detect_false_failures")))
                     .append(" | ").append(fmt(r.get("loss5_false_failures")))
                     .append(" | ").append(fmt(r.get("stress_healthy_false_failures"))).append(" / ")
                     .append(fmt(r.get("stress_lossy_failed_events"))).append(" / ")

@@ -36,6 +36,11 @@ class SimBenchTest {
         // probe round (≤ 1 s per target, up to n rounds to reach it) + suspicion timeout max (6 × 4 s × log10 n)
         assertTrue(first > 0 && first <= last && last < n + 40, "detection: " + r);
         assertEquals(0L, r.get("detect_false_failures"));
+        // A crashed process is refused (fast path); a host that stops answering goes through the suspicion,
+        // whose minimum is 4 × log10(30) ≈ 5.9 s.
+        double hostLast = (Double) r.get("host_detect_all_s");
+        assertTrue(last < hostLast && hostLast > 5.9 && hostLast < n + 40, "host-down detection: " + r);
+        assertEquals(0L, r.get("host_detect_false_failures"));
         assertEquals(0L, r.get("loss5_false_failures"), "5% loss must not fail a healthy node");
         assertEquals(0L, r.get("stress_healthy_false_failures"), "the lossy node must not get healthy nodes failed");
         assertNotNull(r.get("stress_tcp_healthy_false_failures"), "the stress case with failing streams must run");
