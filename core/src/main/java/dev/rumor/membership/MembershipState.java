@@ -147,8 +147,9 @@ final class MembershipState {
             // Unknown: insert as dead at incarnation 0 so the checks below accept it, at a random
             // position of the probe list (appending would make the failure detection bound of new nodes
             // up to a whole round longer).
+            byte[] initialVsn = vsn.length == 6 ? vsn : vsn.length > 6 ? vsn6(vsn) : new byte[6];
             state = new NodeState(interner.node(new Node(interner.name(a.node()), interner.bytes(a.addr()), a.port(),
-                    interner.bytes(meta), NodeStatus.DEAD, 0, interner.bytes(vsn.length == 6 ? vsn : vsn.length > 6 ? vsn6(vsn) : new byte[6]))));
+                    interner.bytes(meta), NodeStatus.DEAD, 0, interner.bytes(initialVsn))));
             nodeMap.put(state.name, state);
             int n = nodes.size();
             int offset = n == 0 ? 0 : random.nextInt(n);
