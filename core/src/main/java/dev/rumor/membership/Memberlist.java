@@ -154,14 +154,20 @@ public final class Memberlist implements AutoCloseable {
 
     /**
      * Which of our own state broadcasts go out at once rather than at the next gossip tick (Rumor, beyond
-     * memberlist): suspicions and deaths (so Lifeguard's confirmations, failure declarations and graceful
-     * leaves spread one hop per round trip) and our own alive (a refutation, which races the accusation).
+     * memberlist): suspicions (so the accused hears it and refutes sooner, and Lifeguard's confirmations
+     * spread), graceful leaves, failures we declare ourselves (their first hop) and our own alive (a
+     * refutation, which races the accusation).
      * Alives about others are left to the ticks: a mass join queues thousands of them and eager rounds
      * would only split the same transmissions into more, smaller packets.
      */
     private boolean eager(Message msg) {
-        return msg instanceof Message.Dead || msg instanceof Message.Suspect
-                || msg instanceof Message.Alive a && a.node().equals(config.name());
+        if (msg instanceof Message.Dead d) {
+            // A leave, or our own declaration (ours is the only copy). A failure declared elsewhere is relayed
+            // at the ticks, as in memberlist: if it was a false one (a lossy node that did not hear its
+            // suspicion in time), the victim's refutation can still overtake it on most nodes.
+            return d.from().equals(d.node()) || d.from().equals(config.name());
+        }
+        return msg instanceof Message.Suspect || msg instanceof Message.Alive a && a.node().equals(config.name());
     }
 
     /** True while an eager gossip round is queued; see {@link #gossipSoon()}. */

@@ -272,7 +272,8 @@ class ClusterSimulationTest {
             List<String> left = names.subList(0, 5);
             List<String> right = names.subList(5, 10);
             c.network().partition(left, right);
-            assertTrue(c.runUntil(() -> left.stream().allMatch(v -> right.stream().allMatch(r -> c.deadAt(v, r) != null)),
+            assertTrue(c.runUntil(() -> left.stream().allMatch(v -> right.stream().allMatch(r -> c.deadAt(v, r) != null))
+                    && right.stream().allMatch(v -> left.stream().allMatch(l -> c.deadAt(v, l) != null)),
                     Duration.ofSeconds(60)), "each side declares the other dead");
             assertTrue(c.allSeeAlive(names, 5));
             // Heal before GossipToTheDeadTime (30 s) runs out: nodes still gossip to the dead, who hear that
