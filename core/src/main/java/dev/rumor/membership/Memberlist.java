@@ -231,6 +231,9 @@ public final class Memberlist implements AutoCloseable {
         t.current = scheduler.schedule(delay, loop[0]);
     }
 
+    /** Join sync stops after this many rounds in a row in which we learnt of no new member. */
+    private static final int JOIN_SYNC_QUIET_ROUNDS = 3;
+
     /** True while the join sync rounds of {@link #startJoinSync()} run. */
     private boolean joinSyncing;
 
@@ -251,16 +254,28 @@ public final class Memberlist implements AutoCloseable {
         joinSyncing = true;
         Ticker t = new Ticker();
         tickers.add(t);
+        // known members at the last round; rounds in a row that brought nothing new; whether others joined
         int[] known = {state.numNodes()};
+        int[] quiet = {0};
+        boolean[] massJoin = {false};
         Runnable[] loop = new Runnable[1];
         loop[0] = () -> {
             int now = state.numNodes();
-            if (shutdown || now <= known[0]) {
+            boolean grew = now > known[0];
+            known[0] = now;
+            if (grew) {
+                massJoin[0] = true;
+                quiet[0] = 0;
+            } else {
+                quiet[0]++;
+            }
+            // A lone joiner stops at its first quiet round without sending anything; during a mass join, a
+            // random peer may know less than we do, so only JOIN_SYNC_QUIET_ROUNDS fruitless rounds in a row stop it.
+            if (shutdown || !massJoin[0] || quiet[0] >= JOIN_SYNC_QUIET_ROUNDS) {
                 joinSyncing = false;
                 tickers.remove(t);
                 return;
             }
-            known[0] = now;
             stats.joinSyncs.incrementAndGet();
             pushPull.tick();
             t.current = scheduler.schedule(every, loop[0]);
