@@ -194,6 +194,7 @@ public record AgentSettings(
             default -> MembershipConfig.lan(nodeName);
         };
         return base.toBuilder().bindAddress(bind).advertiseAddress(advertise).keyring(keyring).compression(compression)
+                .failOnRefusedProbe(config.failOnRefusedProbe() == null || config.failOnRefusedProbe())
                 .build();
     }
 

@@ -113,7 +113,7 @@ public final class AgentCommand implements Callable<Integer> {
                 retryInterval == null ? null : GoDuration.parse(retryInterval), rejoin,
                 disableCompression ? Boolean.FALSE : null, null, null,
                 broadcastTimeout == null ? null : GoDuration.parse(broadcastTimeout), pluginsDir, dataDir,
-                e.handlerTimeout(), e.handlerQueueSize(), e.handlers());
+                e.handlerTimeout(), e.handlerQueueSize(), e.handlers(), e.failOnRefusedProbe());
     }
 
     /** defaults &lt; config files (in order) &lt; flags. Read again on every reload. */

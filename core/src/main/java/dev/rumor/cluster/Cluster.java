@@ -83,6 +83,7 @@ public final class Cluster implements AutoCloseable {
                 raw -> {
                     broadcasts.queries.queue(SerfBroadcasts.unique(raw, null));
                     memberlist.gossipSoon();
+                    memberlist.fanOut(raw);
                 });
         this.coordClient = config.coordinates() == null ? null : new CoordinateClient(config.coordinates());
         table.onErase(name -> {
@@ -299,8 +300,10 @@ public final class Cluster implements AutoCloseable {
     /** Queues an intent and completes when it was fully transmitted, or fails after the broadcast timeout. */
     private CompletableFuture<Void> broadcastAndWait(SerfMessage msg, String timeoutMessage) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        broadcasts.intents.queue(SerfBroadcasts.unique(SerfCodec.encode(msg), () -> f.complete(null)));
+        byte[] raw = SerfCodec.encode(msg);
+        broadcasts.intents.queue(SerfBroadcasts.unique(raw, () -> f.complete(null)));
         memberlist.gossipSoon();
+        memberlist.fanOut(raw);
         Scheduler.Cancellable t = scheduler.schedule(config.broadcastTimeout(),
                 () -> f.completeExceptionally(new TimeoutException(timeoutMessage)));
         f.whenComplete((v, e) -> t.cancel());
@@ -318,6 +321,7 @@ public final class Cluster implements AutoCloseable {
             byte[] raw = userEvents.send(name, copy, coalesce, config.userEventSizeLimit());
             broadcasts.events.queue(SerfBroadcasts.unique(raw, null));
             memberlist.gossipSoon();
+            memberlist.fanOut(raw);
             return null;
         });
     }
@@ -487,8 +491,10 @@ public final class Cluster implements AutoCloseable {
         SerfMessage.Join msg = new SerfMessage.Join(ltime, config.nodeName());
         clock.witness(ltime);
         table.joinIntent(msg);
-        broadcasts.intents.queue(SerfBroadcasts.unique(SerfCodec.encode(msg), null));
+        byte[] raw = SerfCodec.encode(msg);
+        broadcasts.intents.queue(SerfBroadcasts.unique(raw, null));
         memberlist.gossipSoon();
+        memberlist.fanOut(raw);
     }
 
     private void reconnect() {

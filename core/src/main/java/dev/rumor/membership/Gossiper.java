@@ -29,7 +29,7 @@ final class Gossiper {
             if (n.name.equals(state.localName())) {
                 return true;
             }
-            return switch (n.status) {
+            return switch (n.status()) {
                 case ALIVE, SUSPECT -> false;
                 case DEAD -> state.sinceChange(n).compareTo(deadTime) > 0;
                 default -> true;
@@ -41,7 +41,7 @@ final class Gossiper {
             if (msgs.isEmpty()) {
                 return;
             }
-            messenger.sendRaw(Node.socketAddress(n.addr, n.port), msgs, n.pmax() >= 5);
+            messenger.sendRaw(Node.socketAddress(n.addr(), n.port()), msgs, n.pmax() >= 5);
         }
     }
 }

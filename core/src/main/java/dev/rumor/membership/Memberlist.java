@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -153,14 +154,20 @@ public final class Memberlist implements AutoCloseable {
 
     /**
      * Which of our own state broadcasts go out at once rather than at the next gossip tick (Rumor, beyond
-     * memberlist): suspicions and deaths (so Lifeguard's confirmations, failure declarations and graceful
-     * leaves spread one hop per round trip) and our own alive (a refutation, which races the accusation).
+     * memberlist): suspicions (so the accused hears it and refutes sooner, and Lifeguard's confirmations
+     * spread), graceful leaves, failures we declare ourselves (their first hop) and our own alive (a
+     * refutation, which races the accusation).
      * Alives about others are left to the ticks: a mass join queues thousands of them and eager rounds
      * would only split the same transmissions into more, smaller packets.
      */
     private boolean eager(Message msg) {
-        return msg instanceof Message.Dead || msg instanceof Message.Suspect
-                || msg instanceof Message.Alive a && a.node().equals(config.name());
+        if (msg instanceof Message.Dead d) {
+            // A leave, or our own declaration (ours is the only copy). A failure declared elsewhere is relayed
+            // at the ticks, as in memberlist: if it was a false one (a lossy node that did not hear its
+            // suspicion in time), the victim's refutation can still overtake it on most nodes.
+            return d.from().equals(d.node()) || d.from().equals(config.name());
+        }
+        return msg instanceof Message.Suspect || msg instanceof Message.Alive a && a.node().equals(config.name());
     }
 
     /** True while an eager gossip round is queued; see {@link #gossipSoon()}. */
@@ -224,6 +231,9 @@ public final class Memberlist implements AutoCloseable {
         t.current = scheduler.schedule(delay, loop[0]);
     }
 
+    /** Join sync stops after this many rounds in a row in which we learnt of no new member. */
+    private static final int JOIN_SYNC_QUIET_ROUNDS = 3;
+
     /** True while the join sync rounds of {@link #startJoinSync()} run. */
     private boolean joinSyncing;
 
@@ -244,16 +254,28 @@ public final class Memberlist implements AutoCloseable {
         joinSyncing = true;
         Ticker t = new Ticker();
         tickers.add(t);
+        // known members at the last round; rounds in a row that brought nothing new; whether others joined
         int[] known = {state.numNodes()};
+        int[] quiet = {0};
+        boolean[] massJoin = {false};
         Runnable[] loop = new Runnable[1];
         loop[0] = () -> {
             int now = state.numNodes();
-            if (shutdown || now <= known[0]) {
+            boolean grew = now > known[0];
+            known[0] = now;
+            if (grew) {
+                massJoin[0] = true;
+                quiet[0] = 0;
+            } else {
+                quiet[0]++;
+            }
+            // A lone joiner stops at its first quiet round without sending anything; during a mass join, a
+            // random peer may know less than we do, so only JOIN_SYNC_QUIET_ROUNDS fruitless rounds in a row stop it.
+            if (shutdown || !massJoin[0] || quiet[0] >= JOIN_SYNC_QUIET_ROUNDS) {
                 joinSyncing = false;
                 tickers.remove(t);
                 return;
             }
-            known[0] = now;
             stats.joinSyncs.incrementAndGet();
             pushPull.tick();
             t.current = scheduler.schedule(every, loop[0]);
@@ -351,7 +373,7 @@ public final class Memberlist implements AutoCloseable {
                 return;
             }
             NodeState me = state.get(config.name());
-            state.aliveNode(new Message.Alive(state.nextIncarnation(), config.name(), me.addr, me.port, meta,
+            state.aliveNode(new Message.Alive(state.nextIncarnation(), config.name(), me.addr(), me.port(), meta,
                     config.vsn()), () -> result.complete(null), true);
             if (!state.anyAlive()) {
                 result.complete(null);
@@ -361,6 +383,38 @@ public final class Memberlist implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    /**
+     * Sends a message this node originates straight to up to {@code directFanout} random alive members
+     * (all of them in smaller clusters), one user datagram each, besides whatever the caller queued for
+     * gossip (Rumor, beyond memberlist). A serf peer handles a user datagram exactly like the same message
+     * gossiped, and drops duplicates, so the first hop reaches {@code directFanout} nodes instead of
+     * {@code gossipNodes}; everything after that is ordinary gossip. Only for messages we originate:
+     * relaying would multiply the traffic by the cluster size.
+     */
+    public void fanOut(byte[] msg) {
+        byte[] copy = msg.clone();
+        scheduler.execute(() -> {
+            int k = config.directFanout();
+            if (shutdown || k == 0) {
+                return;
+            }
+            List<NodeState> peers = new ArrayList<>();
+            for (NodeState n : state.nodes()) {
+                if (n.status() == NodeStatus.ALIVE && !n.name.equals(config.name())) {
+                    peers.add(n);
+                }
+            }
+            // A partial Fisher-Yates shuffle picks k distinct members uniformly.
+            int count = Math.min(k, peers.size());
+            byte[] encoded = wire.encode(new Message.User(copy));
+            for (int i = 0; i < count; i++) {
+                Collections.swap(peers, i, i + random.nextInt(peers.size() - i));
+                NodeState to = peers.get(i);
+                messenger.sendRaw(Node.socketAddress(to.addr(), to.port()), List.of(encoded), to.pmax() >= 5);
+            }
+        });
     }
 
     /** Sends a user message to {@code to} in one datagram (no gossip; best effort). */

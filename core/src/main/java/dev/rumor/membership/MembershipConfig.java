@@ -62,6 +62,25 @@ import java.util.Objects;
  *                                members between two rounds (many nodes joining at once); stops at the first
  *                                quiet interval, so a lone joiner of a settled cluster sends nothing extra.
  *                                An ordinary push/pull on the wire; zero disables it
+ * @param directFanout            Rumor, beyond memberlist: a message this node originates through
+ *                                {@link Memberlist#fanOut} (serf: its own user events, queries and intents)
+ *                                also goes at once, as one datagram each, to this many random alive members,
+ *                                so clusters up to this size get it in one hop; the gossip that follows is
+ *                                unchanged. Zero disables it
+ * @param failOnRefusedProbe      Rumor, beyond memberlist: when a probe got no ack and the TCP fallback ping
+ *                                was refused (the target host's kernel answered that nothing listens on
+ *                                the gossip port), declare the node dead at the end of the round instead
+ *                                of starting a suspicion. A process that can still refute still holds its
+ *                                listening socket, and a slow or overloaded one still completes the TCP
+ *                                handshake in its kernel, so the refutation window protects nobody here;
+ *                                a crashed agent on a live host is detected in ~one probe round instead
+ *                                of the suspicion timeout. Host or network failures (timeouts, no
+ *                                refusal) take the normal Lifeguard path. Only where a firewall rejects
+ *                                TCP to the gossip port while UDP is lossy could it misjudge a live node,
+ *                                and such a node cannot push/pull either
+ * @param interner                canonicalises the names and byte arrays stored per member; {@link Interner#NONE}
+ *                                (the default; null means it) for an agent, one {@link Interner#shared()} for
+ *                                all nodes of an in-JVM simulation so their views share equal values
  */
 public record MembershipConfig(
         String name,
@@ -89,7 +108,10 @@ public record MembershipConfig(
         Duration deadNodeReclaimTime,
         Long randomSeed,
         boolean independentSuspicions,
-        Duration joinSyncInterval) {
+        Duration joinSyncInterval,
+        int directFanout,
+        boolean failOnRefusedProbe,
+        Interner interner) {
 
     /** Default gossip port of serf/memberlist. */
     public static final int DEFAULT_PORT = 7946;
@@ -107,8 +129,12 @@ public record MembershipConfig(
         Objects.requireNonNull(gossipToTheDeadTime, "gossipToTheDeadTime");
         Objects.requireNonNull(deadNodeReclaimTime, "deadNodeReclaimTime");
         Objects.requireNonNull(joinSyncInterval, "joinSyncInterval");
+        interner = interner == null ? Interner.NONE : interner;
         if (protocolMin < 1 || protocolMin > protocolMax || protocolCur < protocolMin || protocolCur > protocolMax) {
             throw new IllegalArgumentException("bad protocol versions " + protocolMin + "/" + protocolMax + "/" + protocolCur);
+        }
+        if (directFanout < 0) {
+            throw new IllegalArgumentException("directFanout must be >= 0");
         }
         if (awarenessMaxMultiplier < 1) {
             throw new IllegalArgumentException("awarenessMaxMultiplier must be >= 1");
@@ -126,7 +152,8 @@ public record MembershipConfig(
                 Duration.ofSeconds(10), 3, 4, 4, 6,
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(500),
                 false, 8, 3, Duration.ofMillis(200), Duration.ofSeconds(30),
-                true, null, 1024, 1400, Duration.ZERO, null, false, Duration.ofSeconds(1));
+                true, null, 1024, 1400, Duration.ZERO, null, false, Duration.ofSeconds(1), 32, true,
+                Interner.NONE);
     }
 
     /**
@@ -207,6 +234,9 @@ public record MembershipConfig(
         private Long randomSeed;
         private boolean independentSuspicions;
         private Duration joinSyncInterval;
+        private int directFanout;
+        private boolean failOnRefusedProbe;
+        private Interner interner;
 
         private Builder(MembershipConfig c) {
             name = c.name;
@@ -239,6 +269,9 @@ public record MembershipConfig(
             randomSeed = c.randomSeed;
             independentSuspicions = c.independentSuspicions;
             joinSyncInterval = c.joinSyncInterval;
+            directFanout = c.directFanout;
+            failOnRefusedProbe = c.failOnRefusedProbe;
+            interner = c.interner;
         }
 
         public Builder name(String v) { name = v; return this; }
@@ -267,6 +300,9 @@ public record MembershipConfig(
         public Builder randomSeed(Long v) { randomSeed = v; return this; }
         public Builder independentSuspicions(boolean v) { independentSuspicions = v; return this; }
         public Builder joinSyncInterval(Duration v) { joinSyncInterval = v; return this; }
+        public Builder directFanout(int v) { directFanout = v; return this; }
+        public Builder failOnRefusedProbe(boolean v) { failOnRefusedProbe = v; return this; }
+        public Builder interner(Interner v) { interner = v; return this; }
 
         public MembershipConfig build() {
             return new MembershipConfig(name, bindAddress, advertiseAddress,
@@ -274,7 +310,8 @@ public record MembershipConfig(
                     tcpTimeout, indirectChecks, retransmitMult, suspicionMult, suspicionMaxTimeoutMult,
                     pushPullInterval, probeInterval, probeTimeout, disableTcpPings, awarenessMaxMultiplier,
                     gossipNodes, gossipInterval, gossipToTheDeadTime, compression, keyring, handoffQueueDepth,
-                    udpBufferSize, deadNodeReclaimTime, randomSeed, independentSuspicions, joinSyncInterval);
+                    udpBufferSize, deadNodeReclaimTime, randomSeed, independentSuspicions, joinSyncInterval,
+                    directFanout, failOnRefusedProbe, interner);
         }
     }
 }

@@ -29,11 +29,20 @@ import org.slf4j.LoggerFactory;
  * voluntary leave. Every accepted transition is re-broadcast; accusations about ourselves are refuted
  * with a higher incarnation instead.
  *
- * <p>Thread contract: protocol thread only, except {@link #members()}, {@link #member} and
- * {@link #numMembers()} which read a published copy and are safe from any thread.
+ * <p>Memory: every node keeps every member, so a simulation of N nodes in one JVM holds N² member
+ * states. A member costs one {@link NodeState}, one map entry and one immutable {@link Node} per view:
+ * the node is both the protocol thread's state and what readers get (no published copy), its arrays are
+ * the ones it arrived with (an unchanged value keeps the array already stored), and the
+ * {@link MembershipConfig#interner()} can share names, arrays and whole nodes between views.
+ *
+ * <p>Thread contract: protocol thread only, except {@link #members()}, {@link #allNodes()},
+ * {@link #member} and {@link #numMembers()}, which read the concurrent node map and the volatile
+ * {@link NodeState#node()} and are safe from any thread.
  */
 final class MembershipState {
     private static final Logger LOG = LoggerFactory.getLogger(MembershipState.class);
+    /** A zero-length array cannot be modified, so one serves every absent meta. */
+    private static final byte[] EMPTY = new byte[0];
 
     private final MembershipConfig config;
     private final Scheduler scheduler;
@@ -42,12 +51,13 @@ final class MembershipState {
     private final Broadcaster broadcaster;
     private final Delegates delegates;
     private final String localName;
+    private final Interner interner;
 
-    private final Map<String, NodeState> nodeMap = new HashMap<>();
+    /** Every known node by name; written by the protocol thread, read by any (see the class comment). */
+    private final Map<String, NodeState> nodeMap = new ConcurrentHashMap<>();
     /** Probe order: shuffled, new nodes inserted at a random position. */
     private final List<NodeState> nodes = new ArrayList<>();
     private final Map<String, Suspicion> timers = new HashMap<>();
-    private final Map<String, Node> published = new ConcurrentHashMap<>();
     private long incarnation;
     private volatile boolean leaving;
     private Runnable leaveFinished;
@@ -61,6 +71,7 @@ final class MembershipState {
         this.broadcaster = broadcaster;
         this.delegates = delegates;
         this.localName = config.name();
+        this.interner = config.interner();
     }
 
     String localName() {
@@ -103,7 +114,7 @@ final class MembershipState {
         if (leaving && isLocal) {
             return;
         }
-        byte[] vsn = a.vsn() == null ? new byte[0] : a.vsn();
+        byte[] vsn = a.vsn() == null ? EMPTY : a.vsn();
         if (vsn.length >= 3) {
             int pmin = vsn[0] & 0xff;
             int pmax = vsn[1] & 0xff;
@@ -116,14 +127,14 @@ final class MembershipState {
             LOG.warn("Ignoring alive for {}: bad address length", a.node());
             return;
         }
-        byte[] meta = a.meta() == null ? new byte[0] : a.meta();
+        byte[] meta = a.meta() == null ? EMPTY : a.meta();
         if (delegates.alive() != null) {
             if (vsn.length < 6) {
                 LOG.warn("Ignoring alive for {}: no version vector", a.node());
                 return;
             }
             String veto = delegates.alive().notifyAlive(
-                    new Node(a.node(), a.addr().clone(), a.port(), meta.clone(), NodeStatus.ALIVE, a.incarnation(), vsn.clone()));
+                    new Node(a.node(), a.addr(), a.port(), meta, NodeStatus.ALIVE, a.incarnation(), vsn));
             if (veto != null) {
                 LOG.warn("Ignoring alive for {}: {}", a.node(), veto);
                 return;
@@ -136,77 +147,75 @@ final class MembershipState {
             // Unknown: insert as dead at incarnation 0 so the checks below accept it, at a random
             // position of the probe list (appending would make the failure detection bound of new nodes
             // up to a whole round longer).
-            state = new NodeState(a.node(), a.addr(), a.port(), meta, NodeStatus.DEAD);
-            if (vsn.length > 5) {
-                state.vsn = Arrays.copyOf(vsn, 6);
-            }
-            nodeMap.put(a.node(), state);
+            byte[] initialVsn = vsn.length == 6 ? vsn : vsn.length > 6 ? vsn6(vsn) : new byte[6];
+            state = new NodeState(interner.node(new Node(interner.name(a.node()), interner.bytes(a.addr()), a.port(),
+                    interner.bytes(meta), NodeStatus.DEAD, 0, interner.bytes(initialVsn))));
+            nodeMap.put(state.name, state);
             int n = nodes.size();
             int offset = n == 0 ? 0 : random.nextInt(n);
             nodes.add(state);
             Collections.swap(nodes, offset, n);
-        } else if (!Arrays.equals(state.addr, a.addr()) || state.port != a.port()) {
+        } else if (!Arrays.equals(state.addr(), a.addr()) || state.port() != a.port()) {
             boolean canReclaim = !config.deadNodeReclaimTime().isZero()
                     && sinceChange(state).compareTo(config.deadNodeReclaimTime()) > 0;
-            if (state.status == NodeStatus.LEFT || (state.status == NodeStatus.DEAD && canReclaim)) {
+            if (state.status() == NodeStatus.LEFT || (state.status() == NodeStatus.DEAD && canReclaim)) {
                 LOG.info("Updating address for left or failed node {}", state.name);
                 updatesNode = true;
             } else {
                 LOG.error("Conflicting address for {}: mine {} theirs {} state {}", state.name,
-                        hostPort(state.addr, state.port), hostPort(a.addr(), a.port()), state.status);
+                        hostPort(state.addr(), state.port()), hostPort(a.addr(), a.port()), state.status());
                 if (delegates.conflict() != null) {
-                    delegates.conflict().notifyConflict(state.snapshot(),
-                            new Node(a.node(), a.addr().clone(), a.port(), meta.clone(), NodeStatus.ALIVE, a.incarnation(), vsn6(vsn)));
+                    delegates.conflict().notifyConflict(state.node(),
+                            new Node(a.node(), a.addr(), a.port(), meta, NodeStatus.ALIVE, a.incarnation(), vsn6(vsn)));
                 }
                 return;
             }
         }
 
-        if (a.incarnation() <= state.incarnation && !isLocal && !updatesNode) {
+        if (a.incarnation() <= state.incarnation() && !isLocal && !updatesNode) {
             return;
         }
-        if (a.incarnation() < state.incarnation && isLocal) {
+        if (a.incarnation() < state.incarnation() && isLocal) {
             return;
         }
 
         cancelSuspicion(a.node());
 
-        NodeStatus oldStatus = state.status;
-        byte[] oldMeta = state.meta;
+        Node old = state.node();
+        NodeStatus oldStatus = old.status();
 
         if (!bootstrap && isLocal) {
             // Same incarnation with the same content is just our own alive gossiped back. Anything else
             // (e.g. we restarted with new tags and peers still hold the old alive at this incarnation)
             // must be refuted so the cluster converges on our current metadata.
-            if (a.incarnation() == state.incarnation && Arrays.equals(meta, state.meta)
-                    && Arrays.equals(vsn, state.vsn)) {
+            if (a.incarnation() == old.incarnation() && Arrays.equals(meta, old.meta())
+                    && Arrays.equals(vsn, old.vsn())) {
                 return;
             }
             refute(state, a.incarnation());
             LOG.warn("Refuting an alive message for {}", a.node());
         } else {
             broadcaster.broadcast(a.node(), a, notify);
-            if (vsn.length > 0) {
-                state.vsn = vsn6(vsn);
-            }
-            state.incarnation = a.incarnation();
-            state.meta = meta;
-            state.addr = a.addr();
-            state.port = a.port();
+            // Keep the arrays already stored when their content is unchanged (most alives only raise
+            // the incarnation), so a view retains nothing new for them.
+            byte[] newVsn = vsn.length == 0 ? old.vsn() : keep(old.vsn(), vsn.length == 6 ? vsn : vsn6(vsn));
+            Node updated = interner.node(new Node(state.name, keep(old.addr(), a.addr()), a.port(),
+                    keep(old.meta(), meta), NodeStatus.ALIVE, a.incarnation(), newVsn));
             if (isLocal) {
                 incarnation = Math.max(incarnation, a.incarnation());
             }
-            if (state.status != NodeStatus.ALIVE) {
-                state.changeStatus(NodeStatus.ALIVE, now());
+            if (oldStatus != NodeStatus.ALIVE) {
+                state.changeStatus(updated, now());
+            } else {
+                state.set(updated);
             }
         }
-        publish(state);
 
         if (delegates.events() != null) {
             if (oldStatus.deadOrLeft()) {
-                delegates.events().notifyJoin(state.snapshot());
-            } else if (!Arrays.equals(oldMeta, state.meta)) {
-                delegates.events().notifyUpdate(state.snapshot());
+                delegates.events().notifyJoin(state.node());
+            } else if (!Arrays.equals(old.meta(), state.meta())) {
+                delegates.events().notifyUpdate(state.node());
             }
         }
     }
@@ -216,7 +225,7 @@ final class MembershipState {
 
     void suspectNode(Suspect s) {
         NodeState state = nodeMap.get(s.node());
-        if (state == null || s.incarnation() < state.incarnation) {
+        if (state == null || s.incarnation() < state.incarnation()) {
             return;
         }
         Suspicion timer = timers.get(s.node());
@@ -227,7 +236,7 @@ final class MembershipState {
             }
             return;
         }
-        if (state.status != NodeStatus.ALIVE) {
+        if (state.status() != NodeStatus.ALIVE) {
             return;
         }
         if (state.name.equals(localName)) {
@@ -237,10 +246,8 @@ final class MembershipState {
         }
         broadcaster.broadcast(s.node(), s, null);
 
-        state.incarnation = s.incarnation();
-        state.changeStatus(NodeStatus.SUSPECT, now());
-        long generation = state.generation;
-        publish(state);
+        state.changeStatus(with(state.node(), NodeStatus.SUSPECT, s.incarnation()), now());
+        int generation = state.generation;
 
         // We expect k independent confirmations, so that the nominal (min) timeout is reached two probe
         // intervals short of what suspicionMult suggests. Without enough other nodes (n minus us and the
@@ -255,9 +262,9 @@ final class MembershipState {
         String name = s.node();
         timers.put(name, new Suspicion(s.from(), k, min, max, scheduler, confirmations -> {
             NodeState st = nodeMap.get(name);
-            if (st != null && st.status == NodeStatus.SUSPECT && st.generation == generation) {
+            if (st != null && st.status() == NodeStatus.SUSPECT && st.generation == generation) {
                 LOG.info("Marking {} as failed, suspect timeout reached ({} peer confirmations)", name, confirmations);
-                deadNode(new Dead(st.incarnation, name, localName));
+                deadNode(new Dead(st.incarnation(), name, localName));
             }
         }));
     }
@@ -267,7 +274,7 @@ final class MembershipState {
 
     void deadNode(Dead d) {
         NodeState state = nodeMap.get(d.node());
-        if (state == null || d.incarnation() < state.incarnation) {
+        if (state == null || d.incarnation() < state.incarnation()) {
             return;
         }
         cancelSuspicion(d.node());
@@ -285,11 +292,10 @@ final class MembershipState {
         } else {
             broadcaster.broadcast(d.node(), d, null);
         }
-        state.incarnation = d.incarnation();
-        state.changeStatus(d.node().equals(d.from()) ? NodeStatus.LEFT : NodeStatus.DEAD, now());
-        publish(state);
+        state.changeStatus(with(state.node(), d.node().equals(d.from()) ? NodeStatus.LEFT : NodeStatus.DEAD,
+                d.incarnation()), now());
         if (delegates.events() != null) {
-            delegates.events().notifyLeave(state.snapshot());
+            delegates.events().notifyLeave(state.node());
         }
     }
 
@@ -310,10 +316,10 @@ final class MembershipState {
             inc = accusedInc + 1;
             incarnation = inc;
         }
-        me.incarnation = inc;
+        Node n = with(me.node(), me.status(), inc);
+        me.set(n);
         awareness.applyDelta(1);
-        broadcaster.broadcast(me.name, new Alive(inc, me.name, me.addr, me.port, me.meta, me.vsn.clone()), null);
-        publish(me);
+        broadcaster.broadcast(me.name, new Alive(inc, me.name, n.addr(), n.port(), n.meta(), n.vsn()), null);
     }
 
     /**
@@ -329,7 +335,7 @@ final class MembershipState {
             return false;
         }
         leaveFinished = finished;
-        deadNode(new Dead(me.incarnation, localName, localName));
+        deadNode(new Dead(me.incarnation(), localName, localName));
         return true;
     }
 
@@ -355,14 +361,15 @@ final class MembershipState {
             maxdmin = Math.max(maxdmin, rn.vsn()[3] & 0xff);
             mindmax = Math.min(mindmax, rn.vsn()[4] & 0xff);
         }
-        for (NodeState n : nodes) {
-            if (n.status != NodeStatus.ALIVE) {
+        for (NodeState ns : nodes) {
+            Node n = ns.node();
+            if (n.status() != NodeStatus.ALIVE) {
                 continue;
             }
-            maxpmin = Math.max(maxpmin, n.vsn[0] & 0xff);
-            minpmax = Math.min(minpmax, n.vsn[1] & 0xff);
-            maxdmin = Math.max(maxdmin, n.vsn[3] & 0xff);
-            mindmax = Math.min(mindmax, n.vsn[4] & 0xff);
+            maxpmin = Math.max(maxpmin, n.pmin());
+            minpmax = Math.min(minpmax, n.pmax());
+            maxdmin = Math.max(maxdmin, n.dmin());
+            mindmax = Math.min(mindmax, n.dmax());
         }
         for (PushNodeState rn : remote) {
             int pcur = rn.vsn() != null && rn.vsn().length >= 6 ? rn.vsn()[2] & 0xff : 0;
@@ -372,8 +379,9 @@ final class MembershipState {
                 return err;
             }
         }
-        for (NodeState n : nodes) {
-            String err = checkVersions(n.name, n.vsn[2] & 0xff, n.vsn[5] & 0xff, maxpmin, minpmax, maxdmin, mindmax);
+        for (NodeState ns : nodes) {
+            Node n = ns.node();
+            String err = checkVersions(n.name(), n.pcur(), n.dcur(), maxpmin, minpmax, maxdmin, mindmax);
             if (err != null) {
                 return err;
             }
@@ -412,8 +420,9 @@ final class MembershipState {
     /** Our full state for a push/pull: every node in any state, ourselves included. */
     List<PushNodeState> localState() {
         List<PushNodeState> out = new ArrayList<>(nodes.size());
-        for (NodeState n : nodes) {
-            out.add(new PushNodeState(n.name, n.addr, n.port, n.meta, n.incarnation, n.status.wireValue(), n.vsn.clone()));
+        for (NodeState ns : nodes) {
+            Node n = ns.node();
+            out.add(new PushNodeState(n.name(), n.addr(), n.port(), n.meta(), n.incarnation(), n.status().wireValue(), n.vsn()));
         }
         return out;
     }
@@ -429,7 +438,7 @@ final class MembershipState {
         Duration keep = config.gossipToTheDeadTime();
         List<NodeState> reaped = new ArrayList<>();
         nodes.removeIf(n -> {
-            boolean reap = n.status == NodeStatus.DEAD && sinceChange(n).compareTo(keep) > 0;
+            boolean reap = n.status() == NodeStatus.DEAD && sinceChange(n).compareTo(keep) > 0;
             if (reap) {
                 reaped.add(n);
             }
@@ -437,7 +446,6 @@ final class MembershipState {
         });
         for (NodeState n : reaped) {
             nodeMap.remove(n.name);
-            published.remove(n.name);
         }
         Collections.shuffle(nodes, random);
     }
@@ -474,12 +482,13 @@ final class MembershipState {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // published view (any thread)
+    // published view (any thread): members whose alive was accepted at least once
 
     List<Node> members() {
         List<Node> out = new ArrayList<>();
-        for (Node n : published.values()) {
-            if (!n.status().deadOrLeft()) {
+        for (NodeState s : nodeMap.values()) {
+            Node n = s.published() ? s.node() : null;
+            if (n != null && !n.status().deadOrLeft()) {
                 out.add(n);
             }
         }
@@ -489,19 +498,25 @@ final class MembershipState {
 
     /** Every known node in any state, sorted by name. */
     List<Node> allNodes() {
-        List<Node> out = new ArrayList<>(published.values());
+        List<Node> out = new ArrayList<>();
+        for (NodeState s : nodeMap.values()) {
+            if (s.published()) {
+                out.add(s.node());
+            }
+        }
         out.sort((a, b) -> a.name().compareTo(b.name()));
         return out;
     }
 
     Node member(String name) {
-        return published.get(name);
+        NodeState s = nodeMap.get(name);
+        return s != null && s.published() ? s.node() : null;
     }
 
     int numMembers() {
         int alive = 0;
-        for (Node n : published.values()) {
-            if (!n.status().deadOrLeft()) {
+        for (NodeState s : nodeMap.values()) {
+            if (s.published() && !s.node().status().deadOrLeft()) {
                 alive++;
             }
         }
@@ -523,16 +538,21 @@ final class MembershipState {
         }
     }
 
-    private void publish(NodeState s) {
-        published.put(s.name, s.snapshot());
-    }
-
     private long now() {
         return scheduler.clock().nanoTime();
     }
 
     private static byte[] vsn6(byte[] vsn) {
         return Arrays.copyOf(vsn, 6);
+    }
+
+    /** The stored array if {@code received} has the same content, else the interned received one. */
+    private byte[] keep(byte[] stored, byte[] received) {
+        return Arrays.equals(stored, received) ? stored : interner.bytes(received);
+    }
+
+    private Node with(Node n, NodeStatus status, long incarnation) {
+        return interner.node(new Node(n.name(), n.addr(), n.port(), n.meta(), status, incarnation, n.vsn()));
     }
 
     /** For tests: the suspicion timer running for a node, or null. */

@@ -18,6 +18,7 @@ public final class MembershipStats {
     final AtomicLong pushPulls = new AtomicLong();
     final AtomicLong sendErrors = new AtomicLong();
     final AtomicLong joinSyncs = new AtomicLong();
+    final AtomicLong refusedProbes = new AtomicLong();
 
     /** Datagrams handed to us by the transport. */
     public long packetsReceived() {
@@ -64,6 +65,11 @@ public final class MembershipStats {
 
     public long sendErrors() {
         return sendErrors.get();
+    }
+
+    /** Failed probes whose TCP fallback was refused, so the target was declared dead at once (failOnRefusedProbe). */
+    public long refusedProbes() {
+        return refusedProbes.get();
     }
 
     /** Extra push/pulls started after a join because members kept appearing (see joinSyncInterval). */

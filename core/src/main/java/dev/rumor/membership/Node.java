@@ -7,7 +7,9 @@ import java.util.Arrays;
 
 /**
  * An immutable snapshot of what this node believes about one member, handed to delegates and returned
- * by {@link Memberlist#members()}. The byte arrays are copies owned by the snapshot; do not modify them.
+ * by {@link Memberlist#members()}. It is the very object the protocol keeps (replaced, never changed, on
+ * every update), and its byte arrays are shared with the protocol state, with later snapshots of the same
+ * member and, through an {@link Interner}, with other nodes in the same JVM: do not modify them.
  *
  * @param addr        the member's IP (4 or 16 bytes), as carried in alive messages
  * @param meta        node metadata (serf: encoded tags), never null

@@ -2,6 +2,7 @@ package dev.rumor.membership;
 
 import dev.rumor.membership.wire.Message;
 import dev.rumor.membership.wire.Message.Ack;
+import dev.rumor.membership.wire.Message.Dead;
 import dev.rumor.membership.wire.Message.IndirectPing;
 import dev.rumor.membership.wire.Message.Ping;
 import dev.rumor.membership.wire.Message.Suspect;
@@ -48,6 +49,15 @@ final class Prober {
     private final SelfAddress self;
     private int probeIndex;
     private Round current;
+
+    /**
+     * A refused connection: the host answered with a reset (Linux: ECONNREFUSED), as opposed to a timeout,
+     * an unreachable host or a stream that broke after connecting.
+     */
+    static boolean isRefusal(Throwable err) {
+        return err instanceof java.net.ConnectException && err.getMessage() != null
+                && err.getMessage().toLowerCase(java.util.Locale.ROOT).contains("refused");
+    }
 
     /** Our advertised address as it goes into Source* fields. */
     record SelfAddress(String name, byte[] addr, int port) {
@@ -127,15 +137,18 @@ final class Prober {
         int nacks;
         /** 0 none, 1 pending, 2 succeeded, 3 failed. */
         int fallback;
+        /** The TCP fallback was refused by the target's host: nothing listens on its gossip port. */
+        boolean refused;
 
-        Round(NodeState n) {
-            name = n.name;
-            addr = n.addr;
-            port = n.port;
-            incarnation = n.incarnation;
-            status = n.status;
+        Round(NodeState state) {
+            Node n = state.node();
+            name = state.name;
+            addr = n.addr();
+            port = n.port();
+            incarnation = n.incarnation();
+            status = n.status();
             pmax = n.pmax();
-            snapshot = n.snapshot();
+            snapshot = n;
             seqNo = acks.nextSeqNo();
             interval = awareness.scaleTimeout(config.probeInterval());
         }
@@ -186,13 +199,13 @@ final class Prober {
             indirectStarted = true;
             LOG.debug("Failed ping: {} (timeout reached)", name);
             List<NodeState> helpers = state.randomNodes(config.indirectChecks(),
-                    n -> n.name.equals(self.name) || n.name.equals(name) || n.status != NodeStatus.ALIVE);
+                    n -> n.name.equals(self.name) || n.name.equals(name) || n.status() != NodeStatus.ALIVE);
             for (NodeState h : helpers) {
                 boolean nack = h.pmax() >= 4;
                 if (nack) {
                     expectedNacks++;
                 }
-                messenger.send(Node.socketAddress(h.addr, h.port),
+                messenger.send(Node.socketAddress(h.addr(), h.port()),
                         new IndirectPing(seqNo, addr, port, name, nack, self.addr, self.port, self.name));
             }
             if (!config.disableTcpPings() && pmax >= 3) {
@@ -215,6 +228,7 @@ final class Prober {
                 }
             }
             fallback = ok ? 2 : 3;
+            refused = isRefusal(err);
             conclude();
         }
 
@@ -236,6 +250,12 @@ final class Prober {
             int delta = expectedNacks > 0 ? Math.max(0, expectedNacks - nacks) : 1;
             finish(delta);
             stats.failedProbes.incrementAndGet();
+            if (refused && config.failOnRefusedProbe()) {
+                stats.refusedProbes.incrementAndGet();
+                LOG.info("Marking {} as failed: no acks received and its gossip port refused a connection", name);
+                state.deadNode(new Dead(incarnation, name, self.name));
+                return;
+            }
             LOG.info("Suspect {} has failed, no acks received", name);
             state.suspectNode(new Suspect(incarnation, name, self.name));
         }

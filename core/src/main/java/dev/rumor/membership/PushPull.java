@@ -44,12 +44,12 @@ final class PushPull {
     /** Periodic anti-entropy with one random alive peer. */
     void tick() {
         List<NodeState> peers = state.randomNodes(1,
-                n -> n.name.equals(state.localName()) || n.status != NodeStatus.ALIVE);
+                n -> n.name.equals(state.localName()) || n.status() != NodeStatus.ALIVE);
         if (peers.isEmpty()) {
             return;
         }
         NodeState peer = peers.get(0);
-        exchange(Node.socketAddress(peer.addr, peer.port), false, (ok, err) -> {
+        exchange(Node.socketAddress(peer.addr(), peer.port()), false, (ok, err) -> {
             if (err != null) {
                 LOG.warn("Push/Pull with {} failed: {}", peer.name, err);
             }

@@ -50,7 +50,9 @@ public final class TransmitLimitedQueue {
     private final int retransmitMult;
     private final int suspectsPerName;
     private final TreeSet<Item> queue = new TreeSet<>();
-    private final Map<String, Slot> byName = new HashMap<>();
+    private Map<String, Slot> byName = new HashMap<>();
+    /** Most names {@link #byName} held since it was last emptied; a HashMap never shrinks its table. */
+    private int byNamePeak;
     private long idGen;
 
     /** A queue with memberlist's rule: one broadcast per name. */
@@ -112,6 +114,7 @@ public final class TransmitLimitedQueue {
                 slot.suspects.put(b.accuser(), item);
             }
             byName.put(b.name(), slot);
+            byNamePeak = Math.max(byNamePeak, byName.size());
         }
         queue.add(item);
     }
@@ -153,6 +156,7 @@ public final class TransmitLimitedQueue {
         queue.addAll(reinsert);
         if (queue.isEmpty()) {
             idGen = 0;
+            shrink();
         }
         return out;
     }
@@ -174,6 +178,18 @@ public final class TransmitLimitedQueue {
         queue.clear();
         byName.clear();
         idGen = 0;
+        shrink();
+    }
+
+    /**
+     * Drops the name table once the queue is empty if it ever held many names (a join of N nodes queues N
+     * alives): every node keeps one queue, so an idle table sized for N is N² of memory in a simulation.
+     */
+    private void shrink() {
+        if (byNamePeak > 64) {
+            byName = new HashMap<>();
+        }
+        byNamePeak = 0;
     }
 
     public int size() {

@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.rumor.membership.Broadcast;
 import dev.rumor.membership.Delegates;
 import dev.rumor.membership.EventDelegate;
+import dev.rumor.membership.Interner;
 import dev.rumor.membership.Memberlist;
 import dev.rumor.membership.MembershipConfig;
 import dev.rumor.membership.MessageDelegate;
 import dev.rumor.membership.Node;
 import dev.rumor.membership.NodeStatus;
 import dev.rumor.membership.ProtocolMath;
+import dev.rumor.membership.SimulationHooks;
 import dev.rumor.membership.TransmitLimitedQueue;
+import dev.rumor.membership.wire.Message.PushNodeState;
 import dev.rumor.time.VirtualScheduler;
 import dev.rumor.transport.InMemoryNetwork;
 import dev.rumor.transport.LinkFilter;
@@ -44,7 +47,12 @@ import java.util.function.BooleanSupplier;
  * bootstrap in one JVM), which makes a 1,000-node bootstrap take hours of simulation time. One run per size goes through these phases on the same cluster:
  * <ol>
  *   <li>bootstrap: every node joins through one of a few seeds at the same instant; virtual time until
- *       every node lists N alive members;</li>
+ *       every node lists N alive members. Above {@code --warm-start-above} nodes (default 2,000) a
+ *       bootstrap would take hours of wall time (it is gossip-bandwidth bound and grows ~N²), so instead
+ *       every node is given the full view through the push/pull merge path
+ *       ({@link SimulationHooks#mergeAsPushPull}); such a run reports no bootstrap figure, settles for one
+ *       push/pull interval (in which every node makes its first push/pull, which gives the steady stream
+ *       rate) and measures packets over a shorter window ({@code --warm-window});</li>
  *   <li>steady state: packets and bytes each node sends per second over a window;</li>
  *   <li>dissemination: one user event from one node; virtual time until 50/99/99.99% of nodes delivered it;</li>
  *   <li>failure detection: one node crashes; virtual time until the first and until every other node
@@ -54,10 +62,18 @@ import java.util.function.BooleanSupplier;
  *       with 80% of the stream connections to them failing too.</li>
  * </ol>
  *
- * <p>Usage: {@code SimBench [--seed S] [--out DIR] [--loss-max N] [--loss-minutes M] [--stress-minutes M]
- * [--window SECONDS] [--bootstrap-limit SECONDS] [--independent-suspicions] SIZE...};
- * {@code --independent-suspicions} turns on {@link MembershipConfig#independentSuspicions()} (suspects keyed
- * by accuser in the broadcast queue) instead of memberlist's one broadcast per node.
+ * <p>All nodes share one {@link Interner#shared()}, so the N views share each member's name, address,
+ * metadata and version vector (as N agent processes would each hold one copy); the heap then holds, per
+ * (viewer, member) pair, only the view's own state: see {@code bytes_per_pair}.
+ *
+ * <p>Usage: {@code SimBench [--seed S] [--out DIR] [--name NAME] [--loss-max N] [--loss-minutes M]
+ * [--stress-minutes M] [--window SECONDS] [--bootstrap-limit SECONDS] [--warm-start-above N]
+ * [--warm-window SECONDS] [--histogram] [--independent-suspicions] SIZE...}; results go to
+ * {@code DIR/NAME.jsonl} (appended) and {@code DIR/NAME.md} (default name {@code sim});
+ * {@code --histogram} prints the top of a class histogram ({@code jcmd GC.class_histogram}) at the
+ * live-heap measurement; {@code --independent-suspicions} turns on
+ * {@link MembershipConfig#independentSuspicions()} (suspects keyed by accuser in the broadcast queue)
+ * instead of memberlist's one broadcast per node.
  */
 public final class SimBench {
     /** Fraction of the packets addressed to a lossy node that the Rapid stress case drops. */
@@ -71,11 +87,19 @@ public final class SimBench {
     /** What to run. */
     record Options(List<Integer> sizes, long seed, Path out, int lossMax, Duration lossDuration,
                    Duration stressDuration, Duration window, Duration bootstrapLimit, boolean verbose,
-                   boolean independentSuspicions) {
+                   boolean independentSuspicions, int warmStartAbove, Duration warmWindow, String name,
+                   boolean histogram) {
 
         Options(List<Integer> sizes, long seed, Path out, int lossMax, Duration lossDuration,
                 Duration stressDuration, Duration window, Duration bootstrapLimit, boolean verbose) {
-            this(sizes, seed, out, lossMax, lossDuration, stressDuration, window, bootstrapLimit, verbose, false);
+            this(sizes, seed, out, lossMax, lossDuration, stressDuration, window, bootstrapLimit, verbose, false,
+                    2000, Duration.ofSeconds(10), "sim", false);
+        }
+
+        /** The same options with warm start above {@code n} nodes. */
+        Options warmStartAbove(int n) {
+            return new Options(sizes, seed, out, lossMax, lossDuration, stressDuration, window, bootstrapLimit,
+                    verbose, independentSuspicions, n, warmWindow, name, histogram);
         }
 
         static Options parse(String[] args) {
@@ -88,6 +112,10 @@ public final class SimBench {
             int window = 30;
             int bootstrap = 300;
             boolean independentSuspicions = false;
+            int warmStartAbove = 2000;
+            int warmWindow = 10;
+            String name = "sim";
+            boolean histogram = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--seed" -> seed = Long.parseLong(args[++i]);
@@ -98,6 +126,10 @@ public final class SimBench {
                     case "--window" -> window = Integer.parseInt(args[++i]);
                     case "--bootstrap-limit" -> bootstrap = Integer.parseInt(args[++i]);
                     case "--independent-suspicions" -> independentSuspicions = true;
+                    case "--warm-start-above" -> warmStartAbove = Integer.parseInt(args[++i]);
+                    case "--warm-window" -> warmWindow = Integer.parseInt(args[++i]);
+                    case "--name" -> name = args[++i];
+                    case "--histogram" -> histogram = true;
                     default -> sizes.add(Integer.parseInt(args[i]));
                 }
             }
@@ -106,7 +138,8 @@ public final class SimBench {
             }
             return new Options(sizes, seed, out, lossMax, Duration.ofMillis((long) (lossMin * 60_000)),
                     Duration.ofMillis((long) (stressMin * 60_000)), Duration.ofSeconds(window),
-                    Duration.ofSeconds(bootstrap), true, independentSuspicions);
+                    Duration.ofSeconds(bootstrap), true, independentSuspicions, warmStartAbove,
+                    Duration.ofSeconds(warmWindow), name, histogram);
         }
     }
 
@@ -126,7 +159,7 @@ public final class SimBench {
         Options o = Options.parse(args);
         Files.createDirectories(o.out());
         ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-        Path jsonl = o.out().resolve("sim.jsonl");
+        Path jsonl = o.out().resolve(o.name() + ".jsonl");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int n : o.sizes()) {
             Map<String, Object> r = run(n, o);
@@ -136,7 +169,7 @@ public final class SimBench {
             System.gc();
         }
         String md = markdown(rows);
-        Files.writeString(o.out().resolve("sim.md"), md, StandardCharsets.UTF_8);
+        Files.writeString(o.out().resolve(o.name() + ".md"), md, StandardCharsets.UTF_8);
         System.out.println(md);
     }
 
@@ -151,37 +184,81 @@ public final class SimBench {
         r.put("independent_suspicions", o.independentSuspicions());
         r.put("cores", Runtime.getRuntime().availableProcessors());
         r.put("load_avg_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        boolean warm = n > o.warmStartAbove();
+        r.put("warm_start", warm);
         resetPeaks();
         long wall0 = System.nanoTime();
         Sim sim = new Sim(n, o.seed(), o.independentSuspicions());
         log(o, "n=%d: %d nodes created", n, n);
 
-        // 1. bootstrap
-        long t0 = sim.now();
-        sim.joinAllThroughSeeds(Math.min(3, n));
-        boolean converged = sim.runUntil(sim::fullView, o.bootstrapLimit(), Duration.ofMillis(500));
-        r.put("bootstrap_s", converged ? BenchText.secs(sim.now() - t0) : null);
-        r.put("bootstrap_full_view_nodes", sim.nodesWithFullView());
-        r.put("bootstrap_wall_s", BenchText.secs(System.nanoTime() - wall0));
-        log(o, "n=%d: bootstrap %s virtual s (%d/%d full views), wall %.1f s", n, r.get("bootstrap_s"),
-                sim.nodesWithFullView(), n, BenchText.secs(System.nanoTime() - wall0));
-        // Let the join broadcasts finish their retransmissions before measuring the steady state.
-        sim.run(Duration.ofSeconds(60));
-        r.put("live_heap_mb", liveHeapMb());
-        r.put("heap_per_node_kb", liveHeapMb() * 1024.0 / n);
+        if (warm) {
+            // 1'. warm start: the full view through the push/pull merge path, no bootstrap figure
+            sim.warmStart();
+            r.put("bootstrap_s", null);
+            r.put("bootstrap_full_view_nodes", sim.nodesWithFullView());
+            r.put("warm_start_wall_s", BenchText.secs(System.nanoTime() - wall0));
+            log(o, "n=%d: warm start (%d/%d full views), wall %.1f s", n, sim.nodesWithFullView(), n,
+                    BenchText.secs(System.nanoTime() - wall0));
+            // Each node's first push/pull comes within one (unscaled) interval of its start: let that
+            // burst pass, so the window below sees the steady state. The next ones come a whole scaled
+            // period later (300 s at 10,000 nodes), so the window has none; the settle's one exchange
+            // per node is what every node initiates once per period, so it gives the steady stream rate.
+            Duration settle = sim.nodes[0].config().pushPullInterval();
+            sim.traffic.reset();
+            sim.run(settle);
+            r.put("settle_s", (double) settle.toSeconds());
+            r.put("settle_streams_per_node", (double) sim.traffic.streams / n);
+            r.put("settle_stream_bytes_per_node", (double) sim.traffic.streamBytes / n);
+        } else {
+            // 1. bootstrap
+            long t0 = sim.now();
+            sim.joinAllThroughSeeds(Math.min(3, n));
+            boolean converged = sim.runUntil(sim::fullView, o.bootstrapLimit(), Duration.ofMillis(500));
+            r.put("bootstrap_s", converged ? BenchText.secs(sim.now() - t0) : null);
+            r.put("bootstrap_full_view_nodes", sim.nodesWithFullView());
+            r.put("bootstrap_wall_s", BenchText.secs(System.nanoTime() - wall0));
+            log(o, "n=%d: bootstrap %s virtual s (%d/%d full views), wall %.1f s", n, r.get("bootstrap_s"),
+                    sim.nodesWithFullView(), n, BenchText.secs(System.nanoTime() - wall0));
+            // Let the join broadcasts finish their retransmissions before measuring the steady state.
+            sim.run(Duration.ofSeconds(60));
+            r.put("settle_s", 60.0);
+        }
+        long live = liveHeapBytes();
+        r.put("live_heap_mb", Math.round(live / 1024.0 / 1024.0 * 10) / 10.0);
+        r.put("heap_per_node_kb", live / 1024.0 / n);
+        r.put("bytes_per_pair", Math.round(live / ((double) n * n) * 10) / 10.0);
+        log(o, "n=%d: live heap %.0f MB, %.1f bytes per (viewer, member) pair", n, live / 1024.0 / 1024.0,
+                r.get("bytes_per_pair"));
+        if (o.histogram()) {
+            System.err.print(classHistogram(30));
+        }
 
         // 2. steady state traffic
-        // At least one whole push/pull period (it grows with n), so every node's anti-entropy is counted once.
+        // At least one whole push/pull period (it grows with n), so every node's anti-entropy is counted
+        // once; a warm-started run (too large for that in wall time) measures packets over a shorter window
+        // and takes the stream rate from the settle (below).
         sim.traffic.reset();
         long w0 = sim.now();
         Duration pushPull = ProtocolMath.pushPullScale(sim.nodes[0].config().pushPullInterval(), n);
-        sim.run(pushPull.compareTo(o.window()) > 0 ? pushPull : o.window());
+        Duration window = warm ? o.warmWindow() : pushPull.compareTo(o.window()) > 0 ? pushPull : o.window();
+        sim.run(window);
+        r.put("steady_window_s", (double) window.toSeconds());
+        r.put("push_pull_period_s", (double) pushPull.toSeconds());
         double perNodeSec = (double) n * BenchText.secs(sim.now() - w0);
         r.put("steady_packets_per_node_s", sim.traffic.packets / perNodeSec);
         r.put("steady_packet_bytes_per_node_s", sim.traffic.packetBytes / perNodeSec);
-        r.put("steady_streams_per_node_s", sim.traffic.streams / perNodeSec);
-        r.put("steady_stream_bytes_per_node_s", sim.traffic.streamBytes / perNodeSec);
-        r.put("steady_total_kb_per_node_s", (sim.traffic.packetBytes + sim.traffic.streamBytes) / perNodeSec / 1024);
+        double streamsPerNodeSec = sim.traffic.streams / perNodeSec;
+        double streamBytesPerNodeSec = sim.traffic.streamBytes / perNodeSec;
+        if (warm) {
+            // The window holds no push/pull (see the settle): one exchange per node per scaled period.
+            double period = BenchText.secs(pushPull.toNanos());
+            streamsPerNodeSec = (Double) r.get("settle_streams_per_node") / period;
+            streamBytesPerNodeSec = (Double) r.get("settle_stream_bytes_per_node") / period;
+            r.put("steady_stream_source", "settle (one push/pull per node) / push/pull period");
+        }
+        r.put("steady_streams_per_node_s", streamsPerNodeSec);
+        r.put("steady_stream_bytes_per_node_s", streamBytesPerNodeSec);
+        r.put("steady_total_kb_per_node_s", (sim.traffic.packetBytes / perNodeSec + streamBytesPerNodeSec) / 1024);
         log(o, "n=%d: steady %.1f pkt/s %.0f B/s per node", n, r.get("steady_packets_per_node_s"),
                 r.get("steady_packet_bytes_per_node_s"));
 
@@ -212,6 +289,24 @@ public final class SimBench {
         log(o, "n=%d: failure detected first %s s, all %s s, false %d", n, r.get("detect_first_s"),
                 r.get("detect_all_s"), sim.falseFailures);
 
+        // 4b. host failure: a second node stops answering altogether (no refused connection, only timeouts),
+        // which takes Lifeguard's suspicion path rather than the refused-probe shortcut of a crashed process
+        int downed = n - 2;
+        sim.falseFailures = 0;
+        long h0 = sim.now();
+        sim.hostDown(downed);
+        boolean hostDetected = sim.runUntil(() -> sim.victimFailedBy == n - 2, Duration.ofSeconds(120),
+                Duration.ofMillis(50));
+        r.put("host_detect_first_s", sim.victimFirstFailed < 0 ? null : BenchText.secs(sim.victimFirstFailed - h0));
+        r.put("host_detect_all_s", hostDetected ? BenchText.secs(sim.victimLastFailed - h0) : null);
+        r.put("host_detect_false_failures", sim.falseFailures);
+        log(o, "n=%d: host failure detected first %s s, all %s s, false %d", n, r.get("host_detect_first_s"),
+                r.get("host_detect_all_s"), sim.falseFailures);
+        sim.kill(downed); // from now on simply gone, like the first victim
+        sim.network.heal();
+        sim.cutOff.clear();
+        Set<Integer> gone = Set.of(victim, downed);
+
         if (n <= o.lossMax()) {
             // 5. uniform 5% loss
             sim.falseFailures = 0;
@@ -221,17 +316,17 @@ public final class SimBench {
             r.put("loss5_minutes", o.lossDuration().toSeconds() / 60.0);
             r.put("loss5_false_failures", sim.falseFailures);
             sim.run(Duration.ofSeconds(10));
-            r.put("loss5_all_alive_after", sim.allAliveExcept(Set.of(victim)));
+            r.put("loss5_all_alive_after", sim.allAliveExcept(gone));
             log(o, "n=%d: 5%% loss: false failures %d", n, sim.falseFailures);
 
             // 6. Rapid stress: 1% of nodes with 80% ingress packet loss; then the same with their TCP
             // connections failing as often (a TCP handshake through 80% loss rarely completes within the
             // probe's deadline, so the stream fallback cannot rescue them)
-            Map<String, Object> s = sim.stress(o.stressDuration(), o.seed(), victim, false, "stress_");
+            Map<String, Object> s = sim.stress(o.stressDuration(), o.seed(), false, "stress_");
             r.putAll(s);
             log(o, "n=%d: stress %s", n, s);
             sim.run(Duration.ofSeconds(60));
-            s = sim.stress(o.stressDuration(), o.seed() + 1, victim, true, "stress_tcp_");
+            s = sim.stress(o.stressDuration(), o.seed() + 1, true, "stress_tcp_");
             r.putAll(s);
             log(o, "n=%d: stress with streams %s", n, s);
         }
@@ -271,6 +366,10 @@ public final class SimBench {
         final long[] eventAt;
         int eventDelivered;
         String victimName;
+        /** Nodes killed or taken down so far. */
+        final Set<String> gone = new HashSet<>();
+        /** Nodes cut off from the network, whose own failure declarations are not false failures. */
+        final Set<String> cutOff = new HashSet<>();
         int victimFailedBy;
         long victimFirstFailed = -1;
         long victimLastFailed = -1;
@@ -291,10 +390,11 @@ public final class SimBench {
             for (int i = 0; i < n; i++) {
                 names[i] = ("n" + i).intern();
             }
+            Interner shared = Interner.shared();
             for (int i = 0; i < n; i++) {
                 int self = i;
                 MembershipConfig m = MembershipConfig.lan(names[i]).toBuilder().randomSeed(seed * 31 + i)
-                        .independentSuspicions(independentSuspicions).build();
+                        .independentSuspicions(independentSuspicions).interner(shared).build();
                 userQueues[i] = new UserBroadcasts(self, m.retransmitMult());
                 Delegates d = Delegates.none().withMessages(userQueues[i]).withEvents(new Events(self));
                 nodes[i] = Memberlist.create(m, new CountingTransport(network.transport(names[i]), traffic),
@@ -333,6 +433,24 @@ public final class SimBench {
             return fullViews == n;
         }
 
+        /**
+         * Gives every node the full view at once, as a push/pull from a peer that knows every node would
+         * (see {@link SimulationHooks#mergeAsPushPull}); one node at a time, so only one node's re-broadcast
+         * queue is ever full. Virtual time does not advance.
+         */
+        void warmStart() {
+            List<Node> all = new ArrayList<>(n);
+            for (Memberlist m : nodes) {
+                all.add(m.localNode());
+            }
+            List<PushNodeState> state = SimulationHooks.pushPullState(all);
+            for (int i = 0; i < n; i++) {
+                Memberlist m = nodes[i];
+                scheduler.execute(() -> SimulationHooks.mergeAsPushPull(m, state));
+                scheduler.runFor(Duration.ZERO);
+            }
+        }
+
         int nodesWithFullView() {
             return fullViews;
         }
@@ -351,7 +469,22 @@ public final class SimBench {
 
         void kill(int i) {
             victimName = names[i];
+            gone.add(names[i]);
             nodes[i].shutdown();
+        }
+
+        /**
+         * The node's host stops answering: nothing reaches it and nothing leaves it, so probes of it time out
+         * instead of being refused. Its own declarations about others (it hears nobody) are not counted.
+         */
+        void hostDown(int i) {
+            victimName = names[i];
+            victimFailedBy = 0;
+            victimFirstFailed = -1;
+            victimLastFailed = -1;
+            cutOff.add(names[i]);
+            network.isolateInbound(names[i]);
+            network.isolateOutbound(names[i]);
         }
 
         boolean allAliveExcept(Set<Integer> gone) {
@@ -364,14 +497,14 @@ public final class SimBench {
         }
 
         /** The Rapid paper's case: 1% of the nodes (at least one) lose 80% of the packets sent to them. */
-        Map<String, Object> stress(Duration d, long seed, int victim, boolean streamsToo, String prefix) {
+        Map<String, Object> stress(Duration d, long seed, boolean streamsToo, String prefix) {
             Random pick = new Random(seed ^ 0x5eed);
             Random drop = new Random(seed ^ 0xd409);
             Set<String> chosen = new HashSet<>();
             int count = Math.max(1, n / 100);
             while (chosen.size() < count) {
                 int i = pick.nextInt(n);
-                if (i != victim) {
+                if (!gone.contains(names[i])) {
                     chosen.add(names[i]);
                 }
             }
@@ -394,7 +527,7 @@ public final class SimBench {
             r.put(prefix + "healthy_false_failures", falseFailures);
             r.put(prefix + "lossy_failed_events", lossyFailures);
             r.put(prefix + "lossy_rejoin_events", lossyRejoins);
-            r.put(prefix + "healthy_viewers", n - 1 - lossy.size());
+            r.put(prefix + "healthy_viewers", n - gone.size() - lossy.size());
             r.put(prefix + "alive_views_of_lossy_per_minute", aliveViewsOfLossy);
             r.put(prefix + "healthy_views_agree_at_end", healthyViewsAgree());
             network.heal();
@@ -403,7 +536,7 @@ public final class SimBench {
         }
 
         private boolean healthy(int i) {
-            return !lossy.contains(names[i]) && !names[i].equals(victimName);
+            return !lossy.contains(names[i]) && !gone.contains(names[i]);
         }
 
         private int healthyViewersSeeingLossyAlive() {
@@ -471,7 +604,7 @@ public final class SimBench {
                     victimLastFailed = t;
                 } else if (lossy.contains(subject)) {
                     lossyFailures++;
-                } else if (!lossy.contains(names[viewer])) {
+                } else if (!lossy.contains(names[viewer]) && !cutOff.contains(names[viewer])) {
                     falseFailures++;
                 }
             }
@@ -542,19 +675,34 @@ public final class SimBench {
     static String markdown(List<Map<String, Object>> rows) {
         StringBuilder b = new StringBuilder(BenchText.machine(rows));
         b.append("| nodes | bootstrap (s) | event 50% / 99% / 99.99% (s) | serf model 99.99% (s) "
-                + "| detect first / all (s) | false failures (kill) | 5% loss: false failures "
+                + "| crash detect first / all (s) | host down detect first / all (s) | false failures (crash, host) "
+                + "| 5% loss: false failures "
                 + "| stress UDP: healthy false / lossy failed / rejoins "
                 + "| stress UDP+TCP: healthy false / lossy failed / rejoins | steady pkt/s · B/s per node (+stream B/s) "
-                + "| heap/node (KB) | peak heap (MB) | wall (s) |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| heap/node (KB) | bytes/pair | peak heap (MB) | wall (s) |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        List<String> notes = new ArrayList<>();
         for (Map<String, Object> r : rows) {
+            boolean warm = Boolean.TRUE.equals(r.get("warm_start"));
+            if (warm) {
+                notes.add(String.format("%s nodes: warm start (full view given through the push/pull merge path in "
+                        + "%s s wall; no bootstrap figure), settled %s s, steady packets over a %s s window; stream B/s = "
+                        + "the settle's %s push/pull per node (%s bytes) / the %s s push/pull period; %s virtual s in all.",
+                        r.get("nodes"), fmt(r.get("warm_start_wall_s")), fmt(r.get("settle_s")),
+                        fmt(r.get("steady_window_s")), fmt(r.get("settle_streams_per_node")),
+                        fmt(r.get("settle_stream_bytes_per_node")), fmt(r.get("push_pull_period_s")),
+                        fmt(r.get("virtual_s"))));
+            }
             b.append("| ").append(r.get("nodes"))
-                    .append(" | ").append(fmt(r.get("bootstrap_s")))
+                    .append(" | ").append(warm ? "warm start" : fmt(r.get("bootstrap_s")))
                     .append(" | ").append(fmt(r.get("event_p50_s"))).append(" / ").append(fmt(r.get("event_p99_s")))
                     .append(" / ").append(fmt(r.get("event_p9999_s")))
                     .append(" | ").append(fmt(r.get("serf_model_p9999_s")))
                     .append(" | ").append(fmt(r.get("detect_first_s"))).append(" / ").append(fmt(r.get("detect_all_s")))
-                    .append(" | ").append(fmt(r.get("detect_false_failures")))
+                    .append(" | ").append(fmt(r.get("host_detect_first_s"))).append(" / ")
+                    .append(fmt(r.get("host_detect_all_s")))
+                    .append(" | ").append(fmt(r.get("detect_false_failures"))).append(", ")
+                    .append(fmt(r.get("host_detect_false_failures")))
                     .append(" | ").append(fmt(r.get("loss5_false_failures")))
                     .append(" | ").append(fmt(r.get("stress_healthy_false_failures"))).append(" / ")
                     .append(fmt(r.get("stress_lossy_failed_events"))).append(" / ")
@@ -566,9 +714,13 @@ public final class SimBench {
                     .append(fmt(r.get("steady_packet_bytes_per_node_s"))).append(" (+")
                     .append(fmt(r.get("steady_stream_bytes_per_node_s"))).append(")")
                     .append(" | ").append(fmt(r.get("heap_per_node_kb")))
+                    .append(" | ").append(fmt(r.get("bytes_per_pair")))
                     .append(" | ").append(fmt(r.get("peak_heap_mb")))
                     .append(" | ").append(fmt(r.get("wall_s")))
                     .append(" |\n");
+        }
+        for (String note : notes) {
+            b.append('\n').append(note).append('\n');
         }
         return b.toString();
     }
@@ -601,10 +753,35 @@ public final class SimBench {
         return sum / (1024 * 1024);
     }
 
-    private static double liveHeapMb() {
+    private static long liveHeapBytes() {
         System.gc();
         Runtime rt = Runtime.getRuntime();
-        return Math.round((rt.totalMemory() - rt.freeMemory()) / 1024.0 / 1024.0 * 10) / 10.0;
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /** The first {@code lines} lines of this JVM's class histogram (by bytes), or why there is none. */
+    static String classHistogram(int lines) {
+        try {
+            Process p = new ProcessBuilder("jcmd", Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            StringBuilder b = new StringBuilder();
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                int i = 0;
+                while ((line = in.readLine()) != null) {
+                    if (i++ < lines + 3 || line.startsWith("Total")) {
+                        b.append(line).append('\n');
+                    }
+                }
+            }
+            p.waitFor();
+            return b.toString();
+        } catch (IOException e) {
+            return "no class histogram: " + e + "\n";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no class histogram: interrupted\n";
+        }
     }
 
     private static void log(Options o, String fmt, Object... args) {

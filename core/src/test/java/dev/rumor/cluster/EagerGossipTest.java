@@ -23,6 +23,25 @@ class EagerGossipTest {
 
     @Test
     void userEventReachesEveryNodeLongBeforeTheNextGossipTicks() {
+        long slowestMillis = slowestDelivery(0);
+        // Tick-driven gossip needs ~log3(30) ≈ 3+ rounds of 200 ms; eager gossip needs a few 1–5 ms hops.
+        assertTrue(slowestMillis < 150, "slowest node got the event after " + slowestMillis + " ms");
+    }
+
+    /**
+     * With a direct fan-out at least as large as the cluster the originator sends the event to every member
+     * itself: one hop (links are 1–5 ms). Without it, eager gossip needs several hops.
+     */
+    @Test
+    void directFanOutDeliversInOneHop() {
+        long direct = slowestDelivery(32);
+        long gossipOnly = slowestDelivery(0);
+        assertTrue(direct <= 5, "one hop takes at most 5 ms; slowest node: " + direct + " ms");
+        assertTrue(gossipOnly > direct, "gossip alone: " + gossipOnly + " ms, direct: " + direct + " ms");
+    }
+
+    /** Milliseconds until the last of 30 nodes got a user event from n0. */
+    private static long slowestDelivery(int directFanout) {
         VirtualScheduler s = new VirtualScheduler();
         InMemoryNetwork net = new InMemoryNetwork(s, 42).latency(Duration.ofMillis(1), Duration.ofMillis(4));
         Map<String, Long> receivedAt = new ConcurrentHashMap<>();
@@ -30,7 +49,8 @@ class EagerGossipTest {
         int n = 30;
         for (int i = 0; i < n; i++) {
             String name = "n" + i;
-            MembershipConfig m = MembershipConfig.lan(name).toBuilder().randomSeed(42L + i).build();
+            MembershipConfig m = MembershipConfig.lan(name).toBuilder().randomSeed(42L + i)
+                    .directFanout(directFanout).build();
             ClusterConfig c = ClusterConfig.defaults(m).withRandomSeed(7L + i);
             nodes.add(Cluster.create(c, net.transport(name), s, e -> {
                 if (e instanceof ClusterEvent.UserEvent u && u.name().equals("deploy")) {
@@ -48,8 +68,6 @@ class EagerGossipTest {
         nodes.get(0).userEvent("deploy", "v1".getBytes(StandardCharsets.UTF_8), false);
         s.runUntil(() -> receivedAt.size() == n, Duration.ofSeconds(10));
         assertTrue(receivedAt.size() == n, "only " + receivedAt.size() + " of " + n + " nodes got the event");
-        long slowestMillis = receivedAt.values().stream().mapToLong(t -> (t - sent) / 1_000_000L).max().orElseThrow();
-        // Tick-driven gossip needs ~log3(30) ≈ 3+ rounds of 200 ms; eager gossip needs a few 1–5 ms hops.
-        assertTrue(slowestMillis < 150, "slowest node got the event after " + slowestMillis + " ms");
+        return receivedAt.values().stream().mapToLong(t -> (t - sent) / 1_000_000L).max().orElseThrow();
     }
 }

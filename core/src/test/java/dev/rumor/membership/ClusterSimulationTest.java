@@ -102,7 +102,10 @@ class ClusterSimulationTest {
      * it held side by side), until everybody declared the victim dead.
      */
     private static SuspicionRun killAndWatchSuspicions(boolean independent) {
-        try (SimulatedCluster c = new SimulatedCluster(13, b -> b.independentSuspicions(independent))) {
+        // The victim's host stays up and refuses the TCP fallback, which would skip the suspicion this test
+        // watches (failOnRefusedProbe); turned off here so the Lifeguard path runs as after a host failure.
+        try (SimulatedCluster c = new SimulatedCluster(13, b -> b.independentSuspicions(independent)
+                .failOnRefusedProbe(false))) {
             int n = 50;
             List<String> names = formCluster(c, n);
             String victim = "n25";
@@ -269,7 +272,8 @@ class ClusterSimulationTest {
             List<String> left = names.subList(0, 5);
             List<String> right = names.subList(5, 10);
             c.network().partition(left, right);
-            assertTrue(c.runUntil(() -> left.stream().allMatch(v -> right.stream().allMatch(r -> c.deadAt(v, r) != null)),
+            assertTrue(c.runUntil(() -> left.stream().allMatch(v -> right.stream().allMatch(r -> c.deadAt(v, r) != null))
+                    && right.stream().allMatch(v -> left.stream().allMatch(l -> c.deadAt(v, l) != null)),
                     Duration.ofSeconds(60)), "each side declares the other dead");
             assertTrue(c.allSeeAlive(names, 5));
             // Heal before GossipToTheDeadTime (30 s) runs out: nodes still gossip to the dead, who hear that

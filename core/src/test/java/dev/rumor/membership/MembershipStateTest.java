@@ -75,7 +75,7 @@ class MembershipStateTest {
     }
 
     private NodeStatus status(String name) {
-        return state.get(name).status;
+        return state.get(name).status();
     }
 
     private Message lastBroadcast() {
@@ -85,8 +85,8 @@ class MembershipStateTest {
     @Test
     void startupAliveOfOurselves() {
         NodeState me = state.get("self");
-        assertEquals(NodeStatus.ALIVE, me.status);
-        assertEquals(1, me.incarnation);
+        assertEquals(NodeStatus.ALIVE, me.status());
+        assertEquals(1, me.incarnation());
         assertEquals(1, state.numMembers());
     }
 
@@ -105,11 +105,11 @@ class MembershipStateTest {
         state.aliveNode(alive("a", 2), null, false);
         broadcasts.clear();
         state.aliveNode(alive("a", 2, new byte[] {9}), null, false);
-        assertEquals(0, state.get("a").meta.length, "equal incarnation is old news");
+        assertEquals(0, state.get("a").meta().length, "equal incarnation is old news");
         state.aliveNode(alive("a", 1, new byte[] {9}), null, false);
         assertTrue(broadcasts.isEmpty());
         state.aliveNode(alive("a", 3, new byte[] {9}), null, false);
-        assertEquals(1, state.get("a").meta.length);
+        assertEquals(1, state.get("a").meta().length);
         assertEquals(List.of("join a", "update a"), events);
         assertEquals(1, broadcasts.size());
     }
@@ -127,7 +127,7 @@ class MembershipStateTest {
         state.aliveNode(alive("a", 1), null, false);
         state.aliveNode(new Alive(5, "a", new byte[] {10, 9, 9, 9}, 1, new byte[0], VSN), null, false);
         assertEquals(List.of("a"), conflicts);
-        assertEquals(1, state.get("a").incarnation);
+        assertEquals(1, state.get("a").incarnation());
     }
 
     @Test
@@ -136,7 +136,7 @@ class MembershipStateTest {
         state.deadNode(new Dead(1, "a", "a"));
         state.aliveNode(new Alive(1, "a", new byte[] {10, 9, 9, 9}, 1, new byte[0], VSN), null, false);
         assertEquals(NodeStatus.ALIVE, status("a"));
-        assertEquals(10 + 9 + 9 + 9, sum(state.get("a").addr));
+        assertEquals(10 + 9 + 9 + 9, sum(state.get("a").addr()));
         assertEquals(List.of("join a", "leave a LEFT", "join a"), events);
     }
 
@@ -231,7 +231,7 @@ class MembershipStateTest {
         assertEquals(NodeStatus.ALIVE, status("self"));
         Alive a = (Alive) lastBroadcast();
         assertEquals(8, a.incarnation());
-        assertEquals(8, state.get("self").incarnation);
+        assertEquals(8, state.get("self").incarnation());
         assertEquals(1, awareness.score());
         // Next refutation goes one above our own counter.
         state.suspectNode(new Suspect(1, "self", "a"));
@@ -302,7 +302,7 @@ class MembershipStateTest {
         assertEquals(NodeStatus.LEFT, status("b"));
         assertEquals(NodeStatus.SUSPECT, status("c"));
         assertEquals(NodeStatus.ALIVE, status("self"), "we refute a remote claim that we are dead");
-        assertEquals(2, state.get("self").incarnation);
+        assertEquals(2, state.get("self").incarnation());
         Suspect s = null;
         for (Message m : broadcasts) {
             if (m instanceof Suspect x && x.node().equals("a")) {

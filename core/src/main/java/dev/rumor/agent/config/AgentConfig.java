@@ -63,7 +63,9 @@ public record AgentConfig(
         /* Default bounded queue length per handler instance (1024). */
         @JsonProperty("handler_queue_size") Integer handlerQueueSize,
         /* Plugin handler instances. */
-        @JsonProperty("handlers") List<HandlerConfig> handlers) {
+        @JsonProperty("handlers") List<HandlerConfig> handlers,
+        /* A probe whose TCP fallback is refused declares the node failed at once (true). */
+        @JsonProperty("fail_on_refused_probe") Boolean failOnRefusedProbe) {
 
     /** A config with nothing set. */
     public static AgentConfig empty() {
@@ -84,6 +86,6 @@ public record AgentConfig(
                 List.of(), 0, GoDuration.of(Duration.ofSeconds(30)),
                 false, true, null, null,
                 GoDuration.of(Duration.ofSeconds(5)),
-                null, null, GoDuration.of(Duration.ofSeconds(60)), 1024, List.of());
+                null, null, GoDuration.of(Duration.ofSeconds(60)), 1024, List.of(), true);
     }
 }

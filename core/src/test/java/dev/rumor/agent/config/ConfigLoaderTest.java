@@ -70,6 +70,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void failOnRefusedProbeReachesTheMembershipConfig() throws Exception {
+        java.nio.file.Path home = write("home-marker", "").getParent();
+        AgentConfig defaults = ConfigMerge.mergeAll(List.of(AgentConfig.defaults()));
+        assertTrue(dev.rumor.agent.AgentSettings.from(defaults, home).membershipConfig(true).failOnRefusedProbe());
+        AgentConfig off = ConfigMerge.mergeAll(List.of(AgentConfig.defaults(),
+                ConfigLoader.loadFile(write("refused.yaml", "fail_on_refused_probe: false\n"))));
+        assertEquals(Boolean.FALSE, off.failOnRefusedProbe());
+        assertTrue(!dev.rumor.agent.AgentSettings.from(off, home).membershipConfig(true).failOnRefusedProbe());
+    }
+
+    @Test
     void yamlGivesTheSameResultAsJson() throws Exception {
         AgentConfig json = ConfigLoader.loadFile(write("a.json", SERF_JSON));
         AgentConfig yaml = ConfigLoader.loadFile(write("a.yaml", SAME_AS_YAML));

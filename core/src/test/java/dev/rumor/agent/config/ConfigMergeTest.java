@@ -91,7 +91,7 @@ class ConfigMergeTest {
                 e.disableNameResolution(), e.enableSyslog(), e.syslogFacility(), e.retryJoin(), e.retryMaxAttempts(),
                 e.retryInterval(), e.rejoinAfterLeave(), e.enableCompression(), e.statsiteAddr(), e.statsdAddr(),
                 e.broadcastTimeout(), e.pluginsDir(), e.dataDir(), e.handlerTimeout(), e.handlerQueueSize(),
-                e.handlers());
+                e.handlers(), e.failOnRefusedProbe());
     }
 
     @Test
