@@ -25,6 +25,11 @@ public final class SimulationHooks {
         m.broadcastQueue().reset();
     }
 
+    /** Broadcasts still waiting in {@code m}'s gossip queue (retransmissions of a join, for instance). */
+    public static int queuedBroadcasts(Memberlist m) {
+        return m.broadcastQueue().size();
+    }
+
     /** Alive states in push/pull form, as a peer that knows all of {@code nodes} would send them. */
     public static List<PushNodeState> pushPullState(List<Node> nodes) {
         return nodes.stream().map(n -> new PushNodeState(n.name(), n.addr(), n.port(), n.meta(), n.incarnation(),
