@@ -482,7 +482,10 @@ class SerfCliAgainstRumorIT {
             compare(left[0], left[1], false, UnaryOperator.identity(), "leave");
             assertEquals("Graceful leave complete", left[0].output().strip());
             assertEquals(0, newRumor.awaitExit(WAIT).orElse(-1), "rumor agent exit code after leave:\n" + newRumor.log());
+            // Both agents whose outputs are compared must have seen both leaves complete: a prune that reaches a
+            // serf agent while the node is still "leaving" there is applied only after serf's 6 s grace.
             Eventually.await(WAIT, () -> "left".equals(peer.statusOf("rumor3")) && "left".equals(peer.statusOf("serfc3"))
+                    && "left".equals(serf.statusOf("rumor3")) && "left".equals(serf.statusOf("serfc3"))
                     && rumor.cli("members", "-status=left").output().lines().count() == 2,
                     () -> "after leave: " + peer.members() + "\nrumor: " + rumor.cli("members").output());
             assertSameOutput(true, "members", "-status=left");
@@ -492,6 +495,7 @@ class SerfCliAgainstRumorIT {
             compare(pruneOurs, pruneTheirs, false, UnaryOperator.identity(), "force-leave", "-prune", "NODE");
             assertEquals("", pruneOurs.output().strip());
             Eventually.await(WAIT, () -> "absent".equals(peer.statusOf("rumor3")) && "absent".equals(peer.statusOf("serfc3"))
+                    && "absent".equals(serf.statusOf("rumor3")) && "absent".equals(serf.statusOf("serfc3"))
                     && !rumor.cli("members").output().contains("rumor3") && !rumor.cli("members").output().contains("serfc3"),
                     () -> "after prune: " + peer.members() + "\nrumor: " + rumor.cli("members").output());
             assertSameOutput(true, "members");

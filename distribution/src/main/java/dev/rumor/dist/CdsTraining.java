@@ -81,15 +81,8 @@ public final class CdsTraining {
                 rpc, "-profile=local", "-log-level=info", "-data-dir=" + data), "cds-training-agent");
         agent.setDaemon(true);
         agent.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (agent.isAlive() && Main.run("members", rpc) != 0 && System.nanoTime() < deadline) {
-            sleep(100);
-        }
-        Main.run("members", "-format=json", rpc);
-        Main.run("info", rpc);
-        Main.run("event", rpc, "cds-training", "payload");
-        Main.run("query", rpc, "-timeout=1s", "cds-training");
-        Main.run("tags", rpc, "-set", "cds=training");
+        awaitAnswering(agent, rpc);
+        runClientCommands(rpc);
         Main.run("leave", rpc);
         try {
             agent.join(TimeUnit.SECONDS.toMillis(20));
@@ -144,6 +137,23 @@ public final class CdsTraining {
         deleteTree(data);
     }
 
+    /** Polls {@code members} until the agent answers on {@code rpc} (or died, or 30 s passed). */
+    private static void awaitAnswering(Thread agent, String rpc) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (agent.isAlive() && Main.run("members", rpc) != 0 && System.nanoTime() < deadline) {
+            sleep(100);
+        }
+    }
+
+    /** The client commands an operator runs most, against the agent at {@code rpc}. */
+    private static void runClientCommands(String rpc) {
+        Main.run("members", "-format=json", rpc);
+        Main.run("info", rpc);
+        Main.run("event", rpc, "cds-training", "payload");
+        Main.run("query", rpc, "-timeout=1s", "cds-training");
+        Main.run("tags", rpc, "-set", "cds=training");
+    }
+
     /** The trained agent's peer: joins it, so it runs the protocol with a member, and drives it over RPC. */
     private static void peer(String trainedGossip, String trainedRpc) throws IOException, InterruptedException {
         String rpc = "-rpc-addr=" + trainedRpc;
@@ -154,17 +164,10 @@ public final class CdsTraining {
                 "-data-dir=" + data), "cds-training-peer");
         agent.setDaemon(true);
         agent.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (agent.isAlive() && Main.run("members", ownRpc) != 0 && System.nanoTime() < deadline) {
-            sleep(100);
-        }
+        awaitAnswering(agent, ownRpc);
         sleep(3000); // a few gossip, probe and push/pull rounds between the two
         Main.run("members", rpc);
-        Main.run("members", "-format=json", rpc);
-        Main.run("info", rpc);
-        Main.run("event", rpc, "cds-training", "payload");
-        Main.run("query", rpc, "-timeout=1s", "cds-training");
-        Main.run("tags", rpc, "-set", "cds=training");
+        runClientCommands(rpc);
         Main.run("leave", ownRpc);
         agent.join(TimeUnit.SECONDS.toMillis(20));
         Main.run("leave", rpc);
