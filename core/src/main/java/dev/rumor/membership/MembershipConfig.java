@@ -81,6 +81,10 @@ import java.util.Objects;
  * @param interner                canonicalises the names and byte arrays stored per member; {@link Interner#NONE}
  *                                (the default; null means it) for an agent, one {@link Interner#shared()} for
  *                                all nodes of an in-JVM simulation so their views share equal values
+ * @param lastChancePing          Rumor, beyond memberlist: when a suspicion times out, ping the node once more
+ *                                (with the suspicion attached) and declare it dead only if that goes
+ *                                unanswered within probeTimeout; a node that answers is suspected again. A
+ *                                healthy node whose refutation this view missed is then not failed by it
  */
 public record MembershipConfig(
         String name,
@@ -111,7 +115,8 @@ public record MembershipConfig(
         Duration joinSyncInterval,
         int directFanout,
         boolean failOnRefusedProbe,
-        Interner interner) {
+        Interner interner,
+        boolean lastChancePing) {
 
     /** Default gossip port of serf/memberlist. */
     public static final int DEFAULT_PORT = 7946;
@@ -153,7 +158,7 @@ public record MembershipConfig(
                 Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(500),
                 false, 8, 3, Duration.ofMillis(200), Duration.ofSeconds(30),
                 true, null, 1024, 1400, Duration.ZERO, null, false, Duration.ofSeconds(1), 32, true,
-                Interner.NONE);
+                Interner.NONE, true);
     }
 
     /**
@@ -237,6 +242,7 @@ public record MembershipConfig(
         private int directFanout;
         private boolean failOnRefusedProbe;
         private Interner interner;
+        private boolean lastChancePing;
 
         private Builder(MembershipConfig c) {
             name = c.name;
@@ -272,6 +278,7 @@ public record MembershipConfig(
             directFanout = c.directFanout;
             failOnRefusedProbe = c.failOnRefusedProbe;
             interner = c.interner;
+            lastChancePing = c.lastChancePing;
         }
 
         public Builder name(String v) { name = v; return this; }
@@ -303,6 +310,7 @@ public record MembershipConfig(
         public Builder directFanout(int v) { directFanout = v; return this; }
         public Builder failOnRefusedProbe(boolean v) { failOnRefusedProbe = v; return this; }
         public Builder interner(Interner v) { interner = v; return this; }
+        public Builder lastChancePing(boolean v) { lastChancePing = v; return this; }
 
         public MembershipConfig build() {
             return new MembershipConfig(name, bindAddress, advertiseAddress,
@@ -311,7 +319,7 @@ public record MembershipConfig(
                     pushPullInterval, probeInterval, probeTimeout, disableTcpPings, awarenessMaxMultiplier,
                     gossipNodes, gossipInterval, gossipToTheDeadTime, compression, keyring, handoffQueueDepth,
                     udpBufferSize, deadNodeReclaimTime, randomSeed, independentSuspicions, joinSyncInterval,
-                    directFanout, failOnRefusedProbe, interner);
+                    directFanout, failOnRefusedProbe, interner, lastChancePing);
         }
     }
 }

@@ -257,16 +257,50 @@ final class MembershipState {
         if (n - 2 < k) {
             k = 0;
         }
+        startSuspicionTimer(s.node(), s.from(), k, generation);
+    }
+
+    private void startSuspicionTimer(String name, String from, int k, int generation) {
+        int n = numNodes();
         Duration min = ProtocolMath.suspicionTimeout(config.suspicionMult(), n, config.probeInterval());
         Duration max = min.multipliedBy(config.suspicionMaxTimeoutMult());
-        String name = s.node();
-        timers.put(name, new Suspicion(s.from(), k, min, max, scheduler, confirmations -> {
+        timers.put(name, new Suspicion(from, k, min, max, scheduler, confirmations -> {
             NodeState st = nodeMap.get(name);
-            if (st != null && st.status() == NodeStatus.SUSPECT && st.generation == generation) {
-                LOG.info("Marking {} as failed, suspect timeout reached ({} peer confirmations)", name, confirmations);
-                deadNode(new Dead(st.incarnation(), name, localName));
+            if (st == null || st.status() != NodeStatus.SUSPECT || st.generation != generation) {
+                return;
             }
+            lastChance.check(st, () -> {
+                NodeState now = nodeMap.get(name);
+                if (now != null && now.status() == NodeStatus.SUSPECT && now.generation == generation) {
+                    LOG.info("Marking {} as failed, suspect timeout reached ({} peer confirmations)", name, confirmations);
+                    deadNode(new Dead(now.incarnation(), name, localName));
+                }
+            }, () -> {
+                NodeState now = nodeMap.get(name);
+                if (now != null && now.status() == NodeStatus.SUSPECT && now.generation == generation) {
+                    // It answered: we missed its refutation, or it has not heard the suspicion yet (our ping carried
+                    // it). Keep it suspect and give it another whole timeout to refute.
+                    LOG.info("Suspect {} answered a last ping before being marked failed; suspecting it again", name);
+                    startSuspicionTimer(name, localName, k, generation);
+                }
+            });
         }));
+    }
+
+    /**
+     * Asked when a suspicion times out, before the node is declared dead (Rumor, beyond memberlist): one more
+     * direct ping. A healthy node whose refutation this node missed answers it, and is not declared dead on
+     * a view that is simply behind.
+     */
+    interface LastChance {
+        /** Runs {@code silent} if the node does not answer, {@code answered} if it does; on the protocol thread. */
+        void check(NodeState node, Runnable silent, Runnable answered);
+    }
+
+    private LastChance lastChance = (node, silent, answered) -> silent.run();
+
+    void lastChance(LastChance c) {
+        lastChance = c;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ public final class MembershipStats {
     final AtomicLong sendErrors = new AtomicLong();
     final AtomicLong joinSyncs = new AtomicLong();
     final AtomicLong refusedProbes = new AtomicLong();
+    final AtomicLong lastChanceSaves = new AtomicLong();
 
     /** Datagrams handed to us by the transport. */
     public long packetsReceived() {
@@ -70,6 +71,11 @@ public final class MembershipStats {
     /** Failed probes whose TCP fallback was refused, so the target was declared dead at once (failOnRefusedProbe). */
     public long refusedProbes() {
         return refusedProbes.get();
+    }
+
+    /** Suspects that answered the last ping before being marked failed, and were suspected again instead. */
+    public long lastChanceSaves() {
+        return lastChanceSaves.get();
     }
 
     /** Extra push/pulls started after a join because members kept appearing (see joinSyncInterval). */

@@ -187,6 +187,28 @@ class MembershipStateTest {
     }
 
     @Test
+    void aTimedOutSuspectThatAnswersTheLastPingIsSuspectedAgainAndOneThatDoesNotIsDead() {
+        List<String> asked = new ArrayList<>();
+        boolean[] answers = {true};
+        state.lastChance((node, silent, answered) -> {
+            asked.add(node.name);
+            (answers[0] ? answered : silent).run();
+        });
+        state.aliveNode(alive("a", 1), null, false);
+        state.aliveNode(alive("b", 1), null, false);
+        state.suspectNode(new Suspect(1, "a", "b"));
+        sched.runFor(Duration.ofSeconds(4)); // n = 3: min timeout 4 s
+        assertEquals(List.of("a"), asked);
+        assertEquals(NodeStatus.SUSPECT, status("a"), "it answered: still only suspected");
+        assertTrue(events.stream().noneMatch(e -> e.startsWith("leave a")), events.toString());
+        answers[0] = false;
+        sched.runFor(Duration.ofSeconds(4)); // a new whole timeout, then the last ping again
+        assertEquals(List.of("a", "a"), asked);
+        assertEquals(NodeStatus.DEAD, status("a"));
+        assertTrue(events.contains("leave a DEAD"));
+    }
+
+    @Test
     void aliveWithHigherIncarnationClearsTheSuspicion() {
         state.aliveNode(alive("a", 1), null, false);
         state.suspectNode(new Suspect(1, "a", "b"));
