@@ -7,6 +7,7 @@ import dev.rumor.coordinate.CoordinateClient;
 import dev.rumor.membership.Delegates;
 import dev.rumor.membership.Memberlist;
 import dev.rumor.membership.Node;
+import dev.rumor.membership.TransmitLimitedQueue;
 import dev.rumor.time.Scheduler;
 import dev.rumor.transport.Transport;
 import java.net.InetSocketAddress;
@@ -80,11 +81,7 @@ public final class Cluster implements AutoCloseable {
         this.userEvents = new UserEvents(new LamportClock(), new UserEventBuffer(config.eventBuffer()), internal);
         this.queries = new Queries(config, new LamportClock(), new QueryBuffer(config.queryBuffer()), scheduler, random,
                 (to, msg) -> memberlist.sendTo(to, msg), () -> table.snapshot().values(), () -> tags, internal,
-                raw -> {
-                    broadcasts.queries.queue(SerfBroadcasts.unique(raw, null));
-                    memberlist.gossipSoon();
-                    memberlist.fanOut(raw);
-                });
+                raw -> originate(broadcasts.queries, raw, null));
         this.coordClient = config.coordinates() == null ? null : new CoordinateClient(config.coordinates());
         table.onErase(name -> {
             if (coordClient != null) {
@@ -300,10 +297,7 @@ public final class Cluster implements AutoCloseable {
     /** Queues an intent and completes when it was fully transmitted, or fails after the broadcast timeout. */
     private CompletableFuture<Void> broadcastAndWait(SerfMessage msg, String timeoutMessage) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        byte[] raw = SerfCodec.encode(msg);
-        broadcasts.intents.queue(SerfBroadcasts.unique(raw, () -> f.complete(null)));
-        memberlist.gossipSoon();
-        memberlist.fanOut(raw);
+        originate(broadcasts.intents, SerfCodec.encode(msg), () -> f.complete(null));
         Scheduler.Cancellable t = scheduler.schedule(config.broadcastTimeout(),
                 () -> f.completeExceptionally(new TimeoutException(timeoutMessage)));
         f.whenComplete((v, e) -> t.cancel());
@@ -318,10 +312,7 @@ public final class Cluster implements AutoCloseable {
     public CompletableFuture<Void> userEvent(String name, byte[] payload, boolean coalesce) {
         byte[] copy = payload == null ? null : payload.clone();
         return onProtocolThread(() -> {
-            byte[] raw = userEvents.send(name, copy, coalesce, config.userEventSizeLimit());
-            broadcasts.events.queue(SerfBroadcasts.unique(raw, null));
-            memberlist.gossipSoon();
-            memberlist.fanOut(raw);
+            originate(broadcasts.events, userEvents.send(name, copy, coalesce, config.userEventSizeLimit()), null);
             return null;
         });
     }
@@ -491,8 +482,15 @@ public final class Cluster implements AutoCloseable {
         SerfMessage.Join msg = new SerfMessage.Join(ltime, config.nodeName());
         clock.witness(ltime);
         table.joinIntent(msg);
-        byte[] raw = SerfCodec.encode(msg);
-        broadcasts.intents.queue(SerfBroadcasts.unique(raw, null));
+        originate(broadcasts.intents, SerfCodec.encode(msg), null);
+    }
+
+    /**
+     * A message this node originates: queued for gossip, gossiped at once, and also sent straight to up to
+     * {@code directFanout} members ({@link Memberlist#fanOut}). Relayed messages are only queued and gossiped.
+     */
+    private void originate(TransmitLimitedQueue queue, byte[] raw, Runnable finished) {
+        queue.queue(SerfBroadcasts.unique(raw, finished));
         memberlist.gossipSoon();
         memberlist.fanOut(raw);
     }

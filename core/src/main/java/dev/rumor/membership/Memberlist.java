@@ -83,9 +83,9 @@ public final class Memberlist implements AutoCloseable {
         holder[0] = state;
         this.messenger = new Messenger(config, transport, wire, broadcasts, this.delegates.messages(), stats, encryptionOverhead);
         this.acks = new AckHandlers(scheduler);
-        state.lastChance(this::lastChancePing);
         this.prober = new Prober(config, state, messenger, transport, acks, awareness, this.delegates.ping(),
                 scheduler, stats, self);
+        state.lastChance(prober::lastChance);
         this.gossiper = new Gossiper(config, state, messenger);
         this.pushPull = new PushPull(config, state, transport, wire, scheduler, this.delegates, stats);
         this.receiver = new Receiver(config, state, messenger, acks, pushPull, this.delegates, scheduler, stats, self);
@@ -169,26 +169,6 @@ public final class Memberlist implements AutoCloseable {
             return d.from().equals(d.node()) || d.from().equals(config.name());
         }
         return msg instanceof Message.Suspect || msg instanceof Message.Alive a && a.node().equals(config.name());
-    }
-
-    /**
-     * The last ping before a timed-out suspicion becomes a failure: ping + suspect in one datagram (the
-     * target refutes at once if it is alive and had not heard), answered within the probe timeout or not.
-     */
-    private void lastChancePing(NodeState n, Runnable silent, Runnable answered) {
-        if (!config.lastChancePing() || shutdown) {
-            silent.run();
-            return;
-        }
-        long seq = acks.nextSeqNo();
-        acks.register(seq, (payload, at) -> {
-            stats.lastChanceSaves.incrementAndGet();
-            answered.run();
-        }, null, config.probeTimeout(), silent);
-        WireFormat w = messenger.wire();
-        List<byte[]> msgs = List.of(w.encode(new Message.Ping(seq, n.name, self.addr(), self.port(), self.name())),
-                w.encode(new Message.Suspect(n.incarnation(), n.name, config.name())));
-        messenger.sendRaw(Node.socketAddress(n.addr(), n.port()), msgs, n.pmax() >= 5);
     }
 
     /** True while an eager gossip round is queued; see {@link #gossipSoon()}. */

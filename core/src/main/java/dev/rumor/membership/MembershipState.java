@@ -265,19 +265,18 @@ final class MembershipState {
         Duration min = ProtocolMath.suspicionTimeout(config.suspicionMult(), n, config.probeInterval());
         Duration max = min.multipliedBy(config.suspicionMaxTimeoutMult());
         timers.put(name, new Suspicion(from, k, min, max, scheduler, confirmations -> {
-            NodeState st = nodeMap.get(name);
-            if (st == null || st.status() != NodeStatus.SUSPECT || st.generation != generation) {
+            NodeState st = stillSuspected(name, generation);
+            if (st == null) {
                 return;
             }
             lastChance.check(st, () -> {
-                NodeState now = nodeMap.get(name);
-                if (now != null && now.status() == NodeStatus.SUSPECT && now.generation == generation) {
+                NodeState now = stillSuspected(name, generation);
+                if (now != null) {
                     LOG.info("Marking {} as failed, suspect timeout reached ({} peer confirmations)", name, confirmations);
                     deadNode(new Dead(now.incarnation(), name, localName));
                 }
             }, () -> {
-                NodeState now = nodeMap.get(name);
-                if (now != null && now.status() == NodeStatus.SUSPECT && now.generation == generation) {
+                if (stillSuspected(name, generation) != null) {
                     // It answered: we missed its refutation, or it has not heard the suspicion yet (our ping carried
                     // it). Keep it suspect and give it another whole timeout to refute.
                     LOG.info("Suspect {} answered a last ping before being marked failed; suspecting it again", name);
@@ -285,6 +284,12 @@ final class MembershipState {
                 }
             });
         }));
+    }
+
+    /** The node's state if it is still in the suspicion that began at {@code generation}, else null. */
+    private NodeState stillSuspected(String name, int generation) {
+        NodeState st = nodeMap.get(name);
+        return st != null && st.status() == NodeStatus.SUSPECT && st.generation == generation ? st : null;
     }
 
     /**

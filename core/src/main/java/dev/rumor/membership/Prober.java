@@ -59,6 +59,36 @@ final class Prober {
                 && err.getMessage().toLowerCase(java.util.Locale.ROOT).contains("refused");
     }
 
+    /**
+     * A ping with the suspicion attached in the same datagram (the Lifeguard "buddy system"): a live target
+     * that had not heard it refutes at once.
+     *
+     * @return the send time, or -1 if the transport failed
+     */
+    private long pingWithSuspicion(long seqNo, String name, InetSocketAddress to, long incarnation, int pmax) {
+        WireFormat w = messenger.wire();
+        List<byte[]> msgs = List.of(w.encode(new Ping(seqNo, name, self.addr, self.port, self.name)),
+                w.encode(new Suspect(incarnation, name, self.name)));
+        return messenger.sendRaw(to, msgs, pmax >= 5);
+    }
+
+    /**
+     * The last ping before a timed-out suspicion becomes a failure ({@link MembershipConfig#lastChancePing()}):
+     * ping + suspicion, answered within the probe timeout ({@code answered}) or not ({@code silent}).
+     */
+    void lastChance(NodeState n, Runnable silent, Runnable answered) {
+        if (!config.lastChancePing()) {
+            silent.run();
+            return;
+        }
+        long seq = acks.nextSeqNo();
+        acks.register(seq, (payload, at) -> {
+            stats.lastChanceSaves.incrementAndGet();
+            answered.run();
+        }, null, config.probeTimeout(), silent);
+        pingWithSuspicion(seq, n.name, Node.socketAddress(n.addr(), n.port()), n.incarnation(), n.pmax());
+    }
+
     /** Our advertised address as it goes into Source* fields. */
     record SelfAddress(String name, byte[] addr, int port) {
     }
@@ -169,9 +199,7 @@ final class Prober {
             if (status == NodeStatus.ALIVE) {
                 sent = messenger.send(target(), ping());
             } else {
-                WireFormat w = messenger.wire();
-                List<byte[]> msgs = List.of(w.encode(ping()), w.encode(new Suspect(incarnation, name, self.name)));
-                sent = messenger.sendRaw(target(), msgs, pmax >= 5);
+                sent = pingWithSuspicion(seqNo, name, target(), incarnation, pmax);
             }
             if (sent < 0) {
                 // Like memberlist: a local send error ends the round without judging the target.

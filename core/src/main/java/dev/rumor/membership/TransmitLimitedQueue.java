@@ -35,8 +35,9 @@ import java.util.function.IntSupplier;
  * stops spreading its own accusation. Lifeguard's timeout shrinks only with <em>distinct</em> accusers
  * (a suspect from an accuser already counted is ignored), so those replacements throw away exactly the
  * information the timer needs. (In practice each peer's own failed probe of the node is a confirmation
- * too, so timers reach k either way; see the package documentation for the measurements.) A node re-gossips only the suspect that started its timer and at most
- * {@code k = suspicionMult − 2} new confirmations ({@link Suspicion#confirm}), so {@code k + 1} suspects
+ * too, so timers reach k either way; see the package documentation for the measurements.) A node
+ * re-gossips only the suspect that started its timer and at most {@code k = suspicionMult − 2} new
+ * confirmations ({@link Suspicion#confirm}), so {@code k + 1} suspects
  * per node is all that can carry information; that is the bound {@link Memberlist} uses when
  * {@link MembershipConfig#independentSuspicions()} is on (off by default; see the package documentation
  * for what it measurably changes). The wire format does not change: peers receive more suspect messages,
