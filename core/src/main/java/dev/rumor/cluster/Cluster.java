@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,14 @@ public final class Cluster implements AutoCloseable {
     private final Scheduler scheduler;
     private final Random random;
     private final LamportClock clock = new LamportClock();
+    /**
+     * How far ahead of our clock a prune is stamped: a peer's status time for a left member runs ahead by one
+     * per push/pull exchange it took part in since the member left, which in a few push/pull rounds is a
+     * handful; 16 covers that, and {@link #leftElsewhere} covers the rest.
+     */
+    static final long PRUNE_LEAD = 16;
+    /** Members this node pruned within the recent-intent timeout, each with the token of its latest prune. */
+    private final Map<String, Object> prunesSent = new HashMap<>();
     private final MemberTable table;
     private final UserEvents userEvents;
     private final Queries queries;
@@ -90,7 +99,8 @@ public final class Cluster implements AutoCloseable {
             }
         });
         this.keyManager = new KeyManager(this);
-        this.exchange = new StateExchange(clock, table, userEvents, queries.clock(), () -> state == State.ALIVE);
+        this.exchange = new StateExchange(clock, table, userEvents, queries.clock(), () -> state == State.ALIVE,
+                this::leftElsewhere);
         this.conflicts = new ConflictResolver(config.nodeName(), config.enableNameConflictResolution(),
                 () -> memberlist.localNode(), payload -> {
                     Node local = memberlist.localNode();
@@ -270,15 +280,13 @@ public final class Cluster implements AutoCloseable {
     public CompletableFuture<Void> forceLeave(String node, boolean prune) {
         CompletableFuture<Void> out = new CompletableFuture<>();
         scheduler.execute(() -> {
-            // Beyond serf: stamp the intent later than the status we know for the node, so no peer that holds
-            // the same status drops it as stale (serf uses its clock as is, which can lag behind).
-            Long known = table.statusLTimes().get(node);
-            if (known != null) {
-                clock.witness(known);
-            }
-            SerfMessage.Leave msg = new SerfMessage.Leave(clock.time(), node, prune);
-            clock.increment();
+            SerfMessage.Leave msg = forcedLeave(node, prune);
             table.leaveIntent(msg, state == State.ALIVE);
+            if (prune) {
+                Object token = new Object();
+                prunesSent.put(node, token);
+                scheduler.schedule(config.recentIntentTimeout(), () -> prunesSent.remove(node, token));
+            }
             if (!table.hasAliveMembers()) {
                 out.complete(null);
                 return;
@@ -292,6 +300,36 @@ public final class Cluster implements AutoCloseable {
             });
         });
         return out;
+    }
+
+    /**
+     * The leave intent of a forced leave, stamped (beyond serf, which uses its clock as is) later than any
+     * status time a peer is likely to hold for the node. Serf's push/pull merge raises a left member's
+     * status time by one on every exchange ({@code StatusLTimes[name] + 1}), so peers that synced since the
+     * node left hold times we have not seen; a prune stamped at or below them is dropped as stale there
+     * and the member stays "left" on those peers for a day. A prune therefore leads our clock by
+     * {@link #PRUNE_LEAD}, and {@link #leftElsewhere} re-sends it if a peer still keeps the member.
+     */
+    private SerfMessage.Leave forcedLeave(String node, boolean prune) {
+        Long known = table.statusLTimes().get(node);
+        if (known != null) {
+            clock.witness(known);
+        }
+        long ltime = clock.time() + (prune ? PRUNE_LEAD : 0);
+        clock.witness(ltime);
+        return new SerfMessage.Leave(ltime, node, prune);
+    }
+
+    /**
+     * A peer's push/pull lists {@code node} as left. If we pruned it recently, that peer dropped our prune
+     * (its status time had run ahead of ours): send the prune again, now stamped above that peer's time.
+     */
+    private void leftElsewhere(String node) {
+        if (!prunesSent.containsKey(node) || table.member(node) != null || state != State.ALIVE) {
+            return;
+        }
+        LOG.info("{} is still left at a peer after our prune: pruning again", node);
+        originate(broadcasts.intents, SerfCodec.encode(forcedLeave(node, true)), null);
     }
 
     /** Queues an intent and completes when it was fully transmitted, or fails after the broadcast timeout. */

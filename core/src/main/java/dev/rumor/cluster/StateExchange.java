@@ -7,6 +7,7 @@ import dev.rumor.msgpack.MsgpackException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +32,19 @@ final class StateExchange {
     private final UserEvents userEvents;
     private final LamportClock queryClock;
     private final BooleanSupplier selfAlive;
+    private final Consumer<String> leftElsewhere;
 
+    /**
+     * @param leftElsewhere told each member the remote lists as left, after its leave intent was applied
+     */
     StateExchange(LamportClock memberClock, MemberTable table, UserEvents userEvents, LamportClock queryClock,
-                  BooleanSupplier selfAlive) {
+                  BooleanSupplier selfAlive, Consumer<String> leftElsewhere) {
         this.memberClock = memberClock;
         this.table = table;
         this.userEvents = userEvents;
         this.queryClock = queryClock;
         this.selfAlive = selfAlive;
+        this.leftElsewhere = leftElsewhere;
     }
 
     byte[] localState() {
@@ -78,6 +84,7 @@ final class StateExchange {
         for (String name : pp.leftMembers()) {
             long lt = pp.statusLTimes().getOrDefault(name, 0L) + 1;
             table.leaveIntent(new SerfMessage.Leave(lt, name, false), selfAlive.getAsBoolean());
+            leftElsewhere.accept(name);
         }
         pp.statusLTimes().forEach((name, lt) -> {
             if (!left.contains(name)) {

@@ -59,6 +59,49 @@ class SerfScenarioTest {
         }
     }
 
+    /**
+     * Serf's push/pull merge raises a left member's status time by one per exchange, so two peers that sync
+     * after a leave hold a status time the pruning node never saw. serf stamps a prune with its clock as is,
+     * and such peers drop it as stale: the member stays "left" there for a day.
+     */
+    private void leaveThenRatchet(int exchanges) {
+        start(5, 21, c -> c);
+        sim.await(sim.nodes.get("n4").leave(), Duration.ofSeconds(30));
+        assertTrue(sim.runUntil(() -> everywhere("n4", MemberStatus.LEFT, "n4"), Duration.ofSeconds(10)), "left");
+        Cluster a = sim.nodes.get("n1");
+        Cluster b = sim.nodes.get("n2");
+        for (int i = 0; i < exchanges; i++) {
+            b.mergeRemoteState(a.localState(), false);
+            a.mergeRemoteState(b.localState(), false);
+        }
+        long pruner = sim.nodes.get("n0").memberClockTime();
+        assertTrue(b.memberClockTime() >= pruner + 2 * exchanges - 2, "peers ran ahead: " + b.memberClockTime()
+                + " vs " + pruner);
+    }
+
+    private boolean prunedEverywhere() {
+        return sim.nodes.entrySet().stream().filter(e -> !e.getKey().equals("n4"))
+                .allMatch(e -> e.getValue().member("n4") == null);
+    }
+
+    @Test
+    void aPruneIsStampedAheadOfPeersThatSyncedAfterTheLeave() {
+        leaveThenRatchet(3);
+        sim.await(sim.nodes.get("n0").forceLeave("n4", true), Duration.ofSeconds(10));
+        // by the time the prune was fully transmitted, with no push/pull needed
+        assertTrue(prunedEverywhere(), "pruned at the peers that synced");
+    }
+
+    @Test
+    void aPruneDroppedByAPeerIsSentAgainWhenThatPeerStillListsTheMember() {
+        leaveThenRatchet((int) Cluster.PRUNE_LEAD + 4);
+        sim.await(sim.nodes.get("n0").forceLeave("n4", true), Duration.ofSeconds(10));
+        assertTrue(sim.nodes.get("n2").member("n4") != null, "n2 dropped the prune as stale");
+        // the next push/pull from n2 shows n0 that n2 still keeps n4
+        sim.nodes.get("n0").mergeRemoteState(sim.nodes.get("n2").localState(), false);
+        assertTrue(sim.runUntil(this::prunedEverywhere, Duration.ofSeconds(10)), "pruned again, now everywhere");
+    }
+
     @Test
     void failedMembersAreReapedAfterTheReconnectTimeout() {
         start(3, 2, c -> c.withTimings(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(20),

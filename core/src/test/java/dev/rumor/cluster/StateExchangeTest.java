@@ -25,9 +25,11 @@ class StateExchangeTest {
     private final LamportClock memberClock = new LamportClock();
     private final LamportClock queryClock = new LamportClock();
     private final List<ClusterEvent> events = new ArrayList<>();
+    private final List<String> leftElsewhere = new ArrayList<>();
     private final MemberTable table = new MemberTable("beta", memberClock, time, events::add, Duration.ofSeconds(6));
     private final UserEvents userEvents = new UserEvents(new LamportClock(), new UserEventBuffer(), events::add);
-    private final StateExchange exchange = new StateExchange(memberClock, table, userEvents, queryClock, () -> true);
+    private final StateExchange exchange = new StateExchange(memberClock, table, userEvents, queryClock, () -> true,
+            leftElsewhere::add);
 
     private static Node alive(String name) {
         return new Node(name, new byte[] {127, 0, 0, 1}, 17947, Tags.encode(Map.of("role", "db")), NodeStatus.ALIVE, 1,
@@ -59,6 +61,7 @@ class StateExchangeTest {
         assertEquals(30, queryClock.time());
         assertEquals(MemberStatus.LEFT, table.member("gone").status(), "leave intent at 6+1 on a failed member");
         assertEquals(Map.of("a", 4L, "gone", 7L), table.statusLTimes());
+        assertEquals(List.of("gone"), leftElsewhere, "each remote left member is reported once");
         table.nodeJoined(alive("later"));
         assertEquals(2L, table.statusLTimes().get("later"), "recent intent applied on arrival");
     }
@@ -74,7 +77,7 @@ class StateExchangeTest {
         assertTrue(events.stream().noneMatch(e -> e instanceof ClusterEvent.UserEvent), "join without replay");
 
         StateExchange other = new StateExchange(new LamportClock(), table,
-                new UserEvents(new LamportClock(), new UserEventBuffer(), events::add), new LamportClock(), () -> true);
+                new UserEvents(new LamportClock(), new UserEventBuffer(), events::add), new LamportClock(), () -> true, n -> { });
         other.merge(state, true, false);
         other.merge(state, false, false);
         List<ClusterEvent.UserEvent> got = events.stream().filter(e -> e instanceof ClusterEvent.UserEvent)
