@@ -31,7 +31,8 @@ import java.util.function.BooleanSupplier;
  * Per cluster size and repetition it measures:
  * <ul>
  *   <li>join convergence: last agent spawned → every agent lists N alive members;</li>
- *   <li>idle CPU % and RSS per agent over a steady window (nothing polls the agents meanwhile);</li>
+ *   <li>idle CPU %, RSS, and loopback packets and bytes per agent over a steady window that starts
+ *       {@code --settle} seconds after convergence (nothing polls the agents meanwhile);</li>
  *   <li>failure detection: SIGKILL of one agent → every other agent lists it as failed (and any other
  *       member seen failed meanwhile, which would be a false failure);</li>
  *   <li>graceful leave: RPC leave of one agent → every other agent lists it as left;</li>
@@ -44,7 +45,7 @@ import java.util.function.BooleanSupplier;
  * to a per-node file. Every wait is bounded; every process is killed at the end (and by a shutdown hook).
  *
  * <p>Usage: {@code ProcessBench [--sizes 5,25,50,100] [--reps 3] [--kinds serf,rumor] [--window 30]
- * [--cli-reps 5] [--serf /usr/bin/serf] [--rumor distribution/target/rumor/bin/rumor] [--out bench/results]
+ * [--settle 10] [--cli-reps 5] [--serf /usr/bin/serf] [--rumor distribution/target/rumor/bin/rumor] [--out bench/results]
  * [--tag NAME]}
  */
 public final class ProcessBench {
@@ -57,12 +58,18 @@ public final class ProcessBench {
     }
 
     record Options(List<Integer> sizes, int reps, List<String> kinds, Duration window, int cliReps, String serf,
-                   String rumor, Path out, String tag) {
+                   String rumor, Path out, String tag, Duration settle) {
+        Options(List<Integer> sizes, int reps, List<String> kinds, Duration window, int cliReps, String serf,
+                String rumor, Path out, String tag) {
+            this(sizes, reps, kinds, window, cliReps, serf, rumor, out, tag, Duration.ofSeconds(2));
+        }
+
         static Options parse(String[] args) {
             List<Integer> sizes = List.of(5, 25, 50, 100);
             int reps = 3;
             List<String> kinds = List.of("serf", "rumor");
             int window = 30;
+            int settle = 10;
             int cliReps = 5;
             String serf = "/usr/bin/serf";
             String rumor = "distribution/target/rumor/bin/rumor";
@@ -74,6 +81,7 @@ public final class ProcessBench {
                     case "--reps" -> reps = Integer.parseInt(args[++i]);
                     case "--kinds" -> kinds = List.of(args[++i].split(","));
                     case "--window" -> window = Integer.parseInt(args[++i]);
+                    case "--settle" -> settle = Integer.parseInt(args[++i]);
                     case "--cli-reps" -> cliReps = Integer.parseInt(args[++i]);
                     case "--serf" -> serf = args[++i];
                     case "--rumor" -> rumor = args[++i];
@@ -82,7 +90,8 @@ public final class ProcessBench {
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Options(sizes, reps, kinds, Duration.ofSeconds(window), cliReps, serf, rumor, out, tag);
+            return new Options(sizes, reps, kinds, Duration.ofSeconds(window), cliReps, serf, rumor, out, tag,
+                    Duration.ofSeconds(settle));
         }
 
         String binary(String kind) {
@@ -179,15 +188,22 @@ public final class ProcessBench {
                 return r;
             }
 
-            // 2. idle window: nobody polls
-            Thread.sleep(2000);
+            // 2. idle window, after a settling time (start-up work, JIT): nobody polls
+            Thread.sleep(o.settle().toMillis());
             long[] cpu0 = new long[n];
             for (int i = 0; i < n; i++) {
                 cpu0[i] = agents.get(i).cpuTicks();
             }
+            Loopback net0 = Loopback.read();
             long w0 = System.nanoTime();
             Thread.sleep(o.window().toMillis());
             double w = (System.nanoTime() - w0) / 1e9;
+            Loopback net = Loopback.read().minus(net0);
+            // Every packet on loopback is sent by one agent and received by one: per node, each way.
+            r.put("net_packets_per_node_s", net.packets / (double) n / w);
+            r.put("net_bytes_per_node_s", net.bytes / (double) n / w);
+            r.put("udp_datagrams_per_node_s", net.udpDatagrams / (double) n / w);
+            r.put("settle_s", o.settle().toSeconds());
             double[] cpu = new double[n];
             double[] rss = new double[n];
             for (int i = 0; i < n; i++) {
@@ -484,6 +500,40 @@ public final class ProcessBench {
 
     // ------------------------------------------------------------------------------------------------
 
+    /**
+     * Traffic on the host's loopback interface ({@code /proc/net/dev}, packets and bytes sent, TCP and UDP)
+     * and UDP datagrams sent ({@code /proc/net/snmp}). The agents are alone on loopback during the idle
+     * window (nothing polls them), so the difference over the window is their gossip, probes and push/pull.
+     */
+    record Loopback(long packets, long bytes, long udpDatagrams) {
+        static Loopback read() throws IOException {
+            long packets = 0;
+            long bytes = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/net/dev"))) {
+                String t = line.strip();
+                if (t.startsWith("lo:")) {
+                    String[] f = t.substring(3).strip().split("\\s+");
+                    bytes = Long.parseLong(f[8]);
+                    packets = Long.parseLong(f[9]);
+                }
+            }
+            List<String> snmp = Files.readAllLines(Path.of("/proc/net/snmp"));
+            long udp = 0;
+            for (int i = 0; i + 1 < snmp.size(); i++) {
+                if (snmp.get(i).startsWith("Udp:") && snmp.get(i + 1).startsWith("Udp:")) {
+                    List<String> names = Arrays.asList(snmp.get(i).split("\\s+"));
+                    udp = Long.parseLong(snmp.get(i + 1).split("\\s+")[names.indexOf("OutDatagrams")]);
+                    break;
+                }
+            }
+            return new Loopback(packets, bytes, udp);
+        }
+
+        Loopback minus(Loopback o) {
+            return new Loopback(packets - o.packets, bytes - o.bytes, udpDatagrams - o.udpDatagrams);
+        }
+    }
+
     static final String[][] FIGURES = {
         {"join_s", "join convergence (s)"},
         {"startup_s", "… of which: last agent spawned → answering RPC (s)"},
@@ -498,6 +548,9 @@ public final class ProcessBench {
         {"event_coalesce_max_s", "event, coalescing: max (s)"},
         {"idle_cpu_pct", "idle CPU per agent (%)"},
         {"rss_mb", "RSS per agent (MB)"},
+        {"net_packets_per_node_s", "loopback packets per node per second, each way"},
+        {"net_bytes_per_node_s", "loopback bytes per node per second, each way"},
+        {"udp_datagrams_per_node_s", "… of which UDP datagrams (gossip, probes)"},
         {"cli_members_s", "CLI `members` (s)"},
         {"cli_event_s", "CLI `event` (s)"},
     };

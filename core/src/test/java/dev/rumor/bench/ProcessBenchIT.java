@@ -25,11 +25,16 @@ class ProcessBenchIT {
         Map<String, Object> r = ProcessBench.scenario(o, "serf", 3, 0);
 
         for (String key : List.of("join_s", "fail_detect_s", "leave_s", "event_median_s", "event_max_s",
-                "event_coalesce_median_s", "idle_cpu_pct", "rss_mb", "cli_members_s", "cli_event_s")) {
+                "event_coalesce_median_s", "idle_cpu_pct", "rss_mb", "net_packets_per_node_s", "net_bytes_per_node_s",
+                "udp_datagrams_per_node_s", "cli_members_s", "cli_event_s")) {
             assertNotNull(r.get(key), key + " missing: " + r);
         }
         assertEquals(0, r.get("false_failures"));
         assertTrue((Double) r.get("rss_mb") > 1, "an agent uses some memory: " + r);
+        // idle agents still probe each other: some UDP traffic on loopback, each datagram a packet
+        assertTrue((Double) r.get("udp_datagrams_per_node_s") > 0, "agents gossip while idle: " + r);
+        assertTrue((Double) r.get("net_packets_per_node_s") >= (Double) r.get("udp_datagrams_per_node_s"), r.toString());
+        assertTrue((Double) r.get("net_bytes_per_node_s") > (Double) r.get("net_packets_per_node_s"), r.toString());
         // serf holds a coalescable user event for its 1 s quiescent period
         assertTrue((Double) r.get("event_coalesce_median_s") >= (Double) r.get("event_median_s"), r.toString());
         assertTrue(ProcessBench.markdown(List.of(r)).contains("join convergence"));
