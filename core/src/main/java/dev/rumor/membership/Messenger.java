@@ -55,23 +55,29 @@ final class Messenger {
     }
 
     /**
-     * Membership broadcasts first, then whatever the user delegate wants to send in the space left,
-     * each wrapped as a user message.
+     * Membership broadcasts get the space first, then whatever the user delegate wants to send in the space
+     * left, each wrapped as a user message; in the packet the user messages come first (Rumor, beyond
+     * memberlist). A receiver handles a compound's parts in order, and a relay often carries a node's serf
+     * leave intent and its memberlist leave together: serf decides "left" or "failed" by whether the intent
+     * was seen before the memberlist leave ({@code handleNodeLeave}), so the intent must come first.
      */
     List<byte[]> getBroadcasts(int overhead, int limit) {
-        List<byte[]> out = new ArrayList<>(queue.getBroadcasts(overhead, limit));
-        if (userMessages != null) {
-            int used = 0;
-            for (byte[] m : out) {
-                used += m.length + overhead;
-            }
-            int avail = limit - used;
-            if (avail > overhead + USER_MSG_OVERHEAD) {
-                for (byte[] m : userMessages.getBroadcasts(overhead + USER_MSG_OVERHEAD, avail)) {
-                    out.add(wire.encode(new Message.User(m)));
-                }
+        List<byte[]> membership = queue.getBroadcasts(overhead, limit);
+        if (userMessages == null) {
+            return membership;
+        }
+        int used = 0;
+        for (byte[] m : membership) {
+            used += m.length + overhead;
+        }
+        int avail = limit - used;
+        List<byte[]> out = new ArrayList<>(membership.size() + 4);
+        if (avail > overhead + USER_MSG_OVERHEAD) {
+            for (byte[] m : userMessages.getBroadcasts(overhead + USER_MSG_OVERHEAD, avail)) {
+                out.add(wire.encode(new Message.User(m)));
             }
         }
+        out.addAll(membership);
         return out;
     }
 
