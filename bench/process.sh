@@ -14,4 +14,10 @@ if [[ " $* " != *" --kinds serf "* ]] && [ ! -x "$rumor" ]; then
   mvn -B -q -pl distribution -am -DskipTests package >&2
 fi
 cp="$("$root/bench/classpath.sh")"
-exec java -Xmx256m -cp "$cp" dev.rumor.bench.ProcessBench --rumor "$rumor" --out "$root/bench/results" "$@"
+cmd=(java -Xmx256m -cp "$cp" dev.rumor.bench.ProcessBench --rumor "$rumor" --out "$root/bench/results" "$@")
+# As root, run in a private network namespace with only its own loopback, so the packet and byte counters of
+# the idle window count the agents' traffic and nothing else on the machine. Otherwise: the host's loopback.
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null && unshare -n true 2>/dev/null; then
+  exec unshare -n sh -c 'ip link set lo up && BENCH_NETNS=1 exec "$@"' sh "${cmd[@]}"
+fi
+exec "${cmd[@]}"

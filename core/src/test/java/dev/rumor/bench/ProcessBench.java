@@ -204,6 +204,7 @@ public final class ProcessBench {
             r.put("net_bytes_per_node_s", net.bytes / (double) n / w);
             r.put("udp_datagrams_per_node_s", net.udpDatagrams / (double) n / w);
             r.put("settle_s", o.settle().toSeconds());
+            r.put("net_scope", System.getenv("BENCH_NETNS") != null ? "private network namespace" : "host loopback");
             double[] cpu = new double[n];
             double[] rss = new double[n];
             for (int i = 0; i < n; i++) {
@@ -501,9 +502,10 @@ public final class ProcessBench {
     // ------------------------------------------------------------------------------------------------
 
     /**
-     * Traffic on the host's loopback interface ({@code /proc/net/dev}, packets and bytes sent, TCP and UDP)
-     * and UDP datagrams sent ({@code /proc/net/snmp}). The agents are alone on loopback during the idle
-     * window (nothing polls them), so the difference over the window is their gossip, probes and push/pull.
+     * Traffic on the loopback interface ({@code /proc/net/dev}, packets and bytes sent, TCP and UDP) and UDP
+     * datagrams sent ({@code /proc/net/snmp}) of this network namespace. {@code bench/process.sh} runs the
+     * benchmark in a private namespace when it can (as root), where nothing else uses loopback; nothing polls
+     * the agents during the idle window, so the difference over it is their gossip, probes and push/pull.
      */
     record Loopback(long packets, long bytes, long udpDatagrams) {
         static Loopback read() throws IOException {
@@ -558,6 +560,8 @@ public final class ProcessBench {
     /** Per size: one row per figure, medians [min–max] per kind, and the ratio rumor/serf of the medians. */
     static String markdown(List<Map<String, Object>> rows) {
         StringBuilder b = new StringBuilder(BenchText.machine(rows));
+        rows.stream().map(r -> r.get("net_scope")).filter(java.util.Objects::nonNull).findFirst()
+                .ifPresent(scope -> b.append("Loopback counters: ").append(scope).append(".\n"));
         Map<Integer, List<Map<String, Object>>> bySize = new TreeMap<>();
         for (Map<String, Object> r : rows) {
             bySize.computeIfAbsent((Integer) r.get("nodes"), k -> new ArrayList<>()).add(r);

@@ -541,6 +541,9 @@ class MixedClusterInteropIT {
             // the impostor of the name-conflict scenario is the only expected complaint
             List<String> bad = a.log().lines().filter(l -> l.contains("[ERR]") || l.contains("[WARN]"))
                     .filter(l -> !l.contains("Conflicting address for alpha") && !l.contains("Name conflict for 'alpha'"))
+                    // serf's agent writing to a serf CLI that had already exited (seen once in CI): agent-to-CLI
+                    // IPC on loopback, neither gossip nor anything a Rumor node sent
+                    .filter(l -> !l.contains("agent.ipc: Failed to stream response to ipc.client"))
                     .toList();
             assertEquals(List.of(), bad, a.name());
         }
