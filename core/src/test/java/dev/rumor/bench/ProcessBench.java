@@ -3,6 +3,7 @@ package dev.rumor.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rumor.rpc.RpcClient;
 import dev.rumor.rpc.RpcMember;
+import dev.rumor.testing.FreePorts;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -398,8 +399,9 @@ public final class ProcessBench {
         }
 
         static Agent start(String binary, String name, Path dir, Path handler, String join) throws IOException {
-            int gossip = Ports.next(true);
-            int rpc = Ports.next(false);
+            // not ephemeral ports: with a hundred agents connecting, one may take another's port first
+            int gossip = FreePorts.belowEphemeralRange(true);
+            int rpc = FreePorts.belowEphemeralRange(false);
             List<String> cmd = new ArrayList<>(List.of(binary, "agent", "-node=" + name,
                     "-bind=" + LOOPBACK + ":" + gossip, "-rpc-addr=" + LOOPBACK + ":" + rpc,
                     "-event-handler=user=" + handler));
@@ -532,44 +534,6 @@ public final class ProcessBench {
 
         Loopback minus(Loopback o) {
             return new Loopback(packets - o.packets, bytes - o.bytes, udpDatagrams - o.udpDatagrams);
-        }
-    }
-
-    /**
-     * Ports for the agents, handed out in order from below Linux's ephemeral range (32768–60999). A port found
-     * free by binding port 0 is itself ephemeral, and with a hundred agents opening TCP connections (push/pull,
-     * RPC) one of them may take it before the agent binds it; this happened in the first 50-agent run ("bind:
-     * address already in use"). Each port is still checked free before it is handed out.
-     */
-    static final class Ports {
-        private static int next = 20000 + new java.util.Random().nextInt(8000);
-
-        static synchronized int next(boolean udpToo) {
-            for (int tries = 0; tries < 4000; tries++) {
-                int port = next++;
-                if (next >= 32000) {
-                    next = 20000;
-                }
-                if (free(port, udpToo)) {
-                    return port;
-                }
-            }
-            throw new IllegalStateException("no free port below the ephemeral range");
-        }
-
-        private static boolean free(int port, boolean udpToo) {
-            java.net.InetSocketAddress a = new java.net.InetSocketAddress(LOOPBACK, port);
-            try (java.net.ServerSocket tcp = new java.net.ServerSocket()) {
-                tcp.bind(a);
-                if (udpToo) {
-                    try (java.net.DatagramSocket udp = new java.net.DatagramSocket(a)) {
-                        return true;
-                    }
-                }
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
         }
     }
 

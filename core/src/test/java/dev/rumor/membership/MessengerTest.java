@@ -11,15 +11,21 @@ import org.junit.jupiter.api.Test;
 
 /** What goes into one gossip packet, and in which order. */
 class MessengerTest {
+    private final MembershipConfig config = MembershipConfig.lan("relay");
+    private final WireFormat wire = CodecWireFormat.of(config);
+    private final TransmitLimitedQueue queue = new TransmitLimitedQueue(() -> 5, 4);
+    /** A node's own memberlist leave (dead with from == node), queued by the relay. */
+    private final byte[] dead = wire.encode(new Message.Dead(1, "leaver", "leaver"));
+
+    /** A relay whose memberlist queue holds {@link #dead} and whose serf layer offers {@code serf}'s messages. */
+    private Messenger relay(MessageDelegate serf) {
+        queue.queue(new Broadcast("leaver", dead, null));
+        return new Messenger(config, null, wire, queue, serf, new MembershipStats(), 0);
+    }
 
     @Test
     void aRelayedSerfLeaveIntentPrecedesTheMemberlistLeaveInThePacket() throws Exception {
-        MembershipConfig config = MembershipConfig.lan("relay");
-        TransmitLimitedQueue queue = new TransmitLimitedQueue(() -> 5, 4);
-        WireFormat wire = CodecWireFormat.of(config);
-        // the node's own memberlist leave (dead with from == node), queued by the relay ...
-        queue.queue(new Broadcast("leaver", wire.encode(new Message.Dead(1, "leaver", "leaver")), null));
-        // ... and its serf leave intent, waiting in the user delegate's queue
+        // the node's serf leave intent, waiting in the user delegate's queue
         byte[] intent = "leave intent of leaver".getBytes(StandardCharsets.UTF_8);
         MessageDelegate serf = new MessageDelegate() {
             @Override
@@ -27,7 +33,7 @@ class MessengerTest {
                 return List.of(intent);
             }
         };
-        Messenger m = new Messenger(config, null, wire, queue, serf, new MembershipStats(), 0);
+        Messenger m = relay(serf);
 
         List<byte[]> parts = m.getBroadcasts(Messenger.COMPOUND_OVERHEAD, m.gossipBudget());
 
@@ -43,18 +49,13 @@ class MessengerTest {
 
     @Test
     void membershipBroadcastsStillGetTheSpaceFirst() {
-        MembershipConfig config = MembershipConfig.lan("relay");
-        TransmitLimitedQueue queue = new TransmitLimitedQueue(() -> 5, 4);
-        WireFormat wire = CodecWireFormat.of(config);
-        byte[] dead = wire.encode(new Message.Dead(1, "leaver", "leaver"));
-        queue.queue(new Broadcast("leaver", dead, null));
         MessageDelegate serf = new MessageDelegate() {
             @Override
             public List<byte[]> getBroadcasts(int overhead, int limit) {
                 return limit >= 100 ? List.of(new byte[100]) : List.of();
             }
         };
-        Messenger m = new Messenger(config, null, wire, queue, serf, new MembershipStats(), 0);
+        Messenger m = relay(serf);
         // room for the dead message but not for the 100-byte user message as well
         List<byte[]> parts = m.getBroadcasts(Messenger.COMPOUND_OVERHEAD, dead.length + Messenger.COMPOUND_OVERHEAD + 50);
         assertEquals(1, parts.size());
