@@ -2,7 +2,8 @@
 # Simulation benchmark: the production membership code for N nodes on an in-memory network and virtual
 # time, seeded. Writes bench/results/NAME.jsonl (appends) and NAME.md (NAME: --name, default sim).
 # Usage: bench/sim.sh [--seed S] [--name NAME] [--independent-suspicions] [--loss-max N] [--loss-minutes M]
-#        [--stress-minutes M] [--window S] [--warm-start-above N] [--warm-window S] [--histogram] [SIZE...]
+#        [--stress-minutes M] [--window S] [--warm-start-above N] [--warm-window S] [--histogram]
+#        [--stress-only] [SIZE...]
 # Default sizes: 1000 2000 10000; sizes above --warm-start-above (default 2000) are warm-started (no bootstrap).
 # Heap: SIM_HEAP (default 16g). Extra JVM flags: SIM_JAVA_OPTS (default -XX:NewRatio=4: ParallelGC's old
 # generation is fixed at heap × NewRatio/(NewRatio+1), and the N² member states all end up there).

@@ -229,14 +229,24 @@ final class MembershipState {
             return;
         }
         Suspicion timer = timers.get(s.node());
+        boolean renewed = false;
         if (timer != null) {
-            // Lifeguard: an independent confirmation shortens the timer; re-gossip only new information.
-            if (timer.confirm(s.from())) {
-                broadcaster.broadcast(s.node(), s, null);
+            if (s.incarnation() == state.incarnation()) {
+                // Lifeguard: an independent confirmation shortens the timer; re-gossip only new information.
+                if (timer.confirm(s.from())) {
+                    broadcaster.broadcast(s.node(), s, null);
+                }
+                return;
             }
-            return;
+            // Rumor, beyond memberlist: a suspicion at a higher incarnation means the node refuted ours (we
+            // missed its alive; peers that suspect it again gossip the suspect in its place) and was suspected
+            // anew. memberlist counts it as a confirmation of the old suspicion and fails the node at the
+            // incarnation it already refuted, a failure only this viewer then holds. We start the new
+            // suspicion instead, with its own timeout.
+            cancelSuspicion(s.node());
+            renewed = true;
         }
-        if (state.status() != NodeStatus.ALIVE) {
+        if (state.status() != NodeStatus.ALIVE && !renewed) {
             return;
         }
         if (state.name.equals(localName)) {

@@ -68,10 +68,11 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Usage: {@code SimBench [--seed S] [--out DIR] [--name NAME] [--loss-max N] [--loss-minutes M]
  * [--stress-minutes M] [--window SECONDS] [--bootstrap-limit SECONDS] [--warm-start-above N]
- * [--warm-window SECONDS] [--histogram] [--independent-suspicions] SIZE...}; results go to
+ * [--warm-window SECONDS] [--histogram] [--independent-suspicions] [--stress-only] SIZE...}; results go to
  * {@code DIR/NAME.jsonl} (appended) and {@code DIR/NAME.md} (default name {@code sim});
  * {@code --histogram} prints the top of a class histogram ({@code jcmd GC.class_histogram}) at the
- * live-heap measurement; {@code --independent-suspicions} turns on
+ * live-heap measurement; {@code --stress-only} runs only the bootstrap and the two stress phases (each
+ * failure declared about a lossy node is printed with how every view lists it at that moment); {@code --independent-suspicions} turns on
  * {@link MembershipConfig#independentSuspicions()} (suspects keyed by accuser in the broadcast queue)
  * instead of memberlist's one broadcast per node.
  */
@@ -88,18 +89,18 @@ public final class SimBench {
     record Options(List<Integer> sizes, long seed, Path out, int lossMax, Duration lossDuration,
                    Duration stressDuration, Duration window, Duration bootstrapLimit, boolean verbose,
                    boolean independentSuspicions, int warmStartAbove, Duration warmWindow, String name,
-                   boolean histogram) {
+                   boolean histogram, boolean stressOnly) {
 
         Options(List<Integer> sizes, long seed, Path out, int lossMax, Duration lossDuration,
                 Duration stressDuration, Duration window, Duration bootstrapLimit, boolean verbose) {
             this(sizes, seed, out, lossMax, lossDuration, stressDuration, window, bootstrapLimit, verbose, false,
-                    2000, Duration.ofSeconds(10), "sim", false);
+                    2000, Duration.ofSeconds(10), "sim", false, false);
         }
 
         /** The same options with warm start above {@code n} nodes. */
         Options warmStartAbove(int n) {
             return new Options(sizes, seed, out, lossMax, lossDuration, stressDuration, window, bootstrapLimit,
-                    verbose, independentSuspicions, n, warmWindow, name, histogram);
+                    verbose, independentSuspicions, n, warmWindow, name, histogram, stressOnly);
         }
 
         static Options parse(String[] args) {
@@ -116,6 +117,7 @@ public final class SimBench {
             int warmWindow = 10;
             String name = "sim";
             boolean histogram = false;
+            boolean stressOnly = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--seed" -> seed = Long.parseLong(args[++i]);
@@ -130,6 +132,7 @@ public final class SimBench {
                     case "--warm-window" -> warmWindow = Integer.parseInt(args[++i]);
                     case "--name" -> name = args[++i];
                     case "--histogram" -> histogram = true;
+                    case "--stress-only" -> stressOnly = true;
                     default -> sizes.add(Integer.parseInt(args[i]));
                 }
             }
@@ -139,7 +142,7 @@ public final class SimBench {
             return new Options(sizes, seed, out, lossMax, Duration.ofMillis((long) (lossMin * 60_000)),
                     Duration.ofMillis((long) (stressMin * 60_000)), Duration.ofSeconds(window),
                     Duration.ofSeconds(bootstrap), true, independentSuspicions, warmStartAbove,
-                    Duration.ofSeconds(warmWindow), name, histogram);
+                    Duration.ofSeconds(warmWindow), name, histogram, stressOnly);
         }
     }
 
@@ -189,6 +192,7 @@ public final class SimBench {
         resetPeaks();
         long wall0 = System.nanoTime();
         Sim sim = new Sim(n, o.seed(), o.independentSuspicions());
+        sim.traceLossy = o.verbose();
         log(o, "n=%d: %d nodes created", n, n);
 
         if (warm) {
@@ -236,6 +240,16 @@ public final class SimBench {
             System.err.print(classHistogram(30));
         }
 
+        if (o.stressOnly()) {
+            // Only the two stress phases after the bootstrap (or warm start), for studying that case.
+            r.putAll(sim.stress(o.stressDuration(), o.seed(), false, "stress_"));
+            log(o, "n=%d: stress %s", n, r);
+            sim.run(Duration.ofSeconds(60));
+            Map<String, Object> s0 = sim.stress(o.stressDuration(), o.seed() + 1, true, "stress_tcp_");
+            log(o, "n=%d: stress with streams %s", n, s0);
+            r.putAll(s0);
+            return r;
+        }
         // 2. steady state traffic
         // At least one whole push/pull period (it grows with n), so every node's anti-entropy is counted
         // once; a warm-started run (too large for that in wall time) measures packets over a shorter window
@@ -378,6 +392,10 @@ public final class SimBench {
         long falseFailures;
         long lossyFailures;
         long lossyRejoins;
+        /** Print every failure declared about a lossy node, with the census of views at that moment. */
+        boolean traceLossy;
+        /** Member events (join or leave of anyone) at healthy viewers while a stress phase runs. */
+        long healthyViewChanges;
 
         Sim(int n, long seed, boolean independentSuspicions) {
             this.n = n;
@@ -524,12 +542,30 @@ public final class SimBench {
             lossyRejoins = 0;
             network.addFilter((from, to, kind) -> (streamsToo || kind == LinkFilter.Kind.PACKET)
                     && lossy.contains(to) && drop.nextDouble() < STRESS_LOSS);
-            // Sample, once a minute, how many (healthy viewer, lossy node) pairs list the lossy node alive.
+            healthyViewChanges = 0;
+            // Sample, once a minute, how the healthy viewers list the lossy nodes and each other: the
+            // memberlist status of every (healthy viewer, lossy node) pair, and the healthy pairs that are
+            // not alive. A suspect is still a member (serf shows it alive); only dead changes the view.
             List<Integer> aliveViewsOfLossy = new ArrayList<>();
+            List<Integer> suspectViewsOfLossy = new ArrayList<>();
+            List<Integer> failedViewsOfLossy = new ArrayList<>();
+            List<Integer> suspectViewsOfHealthy = new ArrayList<>();
+            List<Integer> failedViewsOfHealthy = new ArrayList<>();
+            List<Long> viewChangesPerMinute = new ArrayList<>();
+            List<Integer> failedInLossyViews = new ArrayList<>();
             long end = now() + d.toNanos();
             while (now() < end) {
+                long changesBefore = healthyViewChanges;
                 run(Duration.ofSeconds(Math.min(60, Math.max(1, (end - now()) / 1_000_000_000L))));
-                aliveViewsOfLossy.add(healthyViewersSeeingLossyAlive());
+                int[] ofLossy = healthyViewsOf(true);
+                int[] ofHealthy = healthyViewsOf(false);
+                aliveViewsOfLossy.add(ofLossy[NodeStatus.ALIVE.ordinal()]);
+                suspectViewsOfLossy.add(ofLossy[NodeStatus.SUSPECT.ordinal()]);
+                failedViewsOfLossy.add(ofLossy[NodeStatus.DEAD.ordinal()] + ofLossy[NodeStatus.LEFT.ordinal()]);
+                suspectViewsOfHealthy.add(ofHealthy[NodeStatus.SUSPECT.ordinal()]);
+                failedViewsOfHealthy.add(ofHealthy[NodeStatus.DEAD.ordinal()] + ofHealthy[NodeStatus.LEFT.ordinal()]);
+                viewChangesPerMinute.add(healthyViewChanges - changesBefore);
+                failedInLossyViews.add(failedInLossyViews());
             }
             Map<String, Object> r = new LinkedHashMap<>();
             r.put(prefix + "minutes", d.toSeconds() / 60.0);
@@ -539,29 +575,71 @@ public final class SimBench {
             r.put(prefix + "lossy_rejoin_events", lossyRejoins);
             r.put(prefix + "healthy_viewers", n - gone.size() - lossy.size());
             r.put(prefix + "alive_views_of_lossy_per_minute", aliveViewsOfLossy);
+            r.put(prefix + "suspect_views_of_lossy_per_minute", suspectViewsOfLossy);
+            r.put(prefix + "failed_views_of_lossy_per_minute", failedViewsOfLossy);
+            r.put(prefix + "suspect_views_of_healthy_per_minute", suspectViewsOfHealthy);
+            r.put(prefix + "failed_views_of_healthy_per_minute", failedViewsOfHealthy);
+            r.put(prefix + "failed_in_lossy_views_per_minute", failedInLossyViews);
+            r.put(prefix + "healthy_view_changes", healthyViewChanges);
+            r.put(prefix + "healthy_view_changes_per_minute", viewChangesPerMinute);
+            // Settled: no healthy viewer's member list (alive or suspect = member, as serf shows it) changed
+            // during the whole phase, and at the end every healthy viewer lists every other node as a member.
+            r.put(prefix + "views_settled", healthyViewChanges == 0 && failedViewsOfLossy.get(failedViewsOfLossy.size() - 1) == 0
+                    && failedViewsOfHealthy.get(failedViewsOfHealthy.size() - 1) == 0);
             r.put(prefix + "healthy_views_agree_at_end", healthyViewsAgree());
             network.heal();
             lossy = Set.of();
             return r;
         }
 
+        private String census(String subject) {
+            int[] c = new int[NodeStatus.values().length];
+            for (int i = 0; i < n; i++) {
+                Node m = nodes[i].node(subject);
+                if (m != null && !names[i].equals(subject)) {
+                    c[m.status().ordinal()]++;
+                }
+            }
+            return Arrays.toString(c);
+        }
+
         private boolean healthy(int i) {
             return !lossy.contains(names[i]) && !gone.contains(names[i]);
         }
 
-        private int healthyViewersSeeingLossyAlive() {
-            int sum = 0;
-            for (int i = 0; i < n; i++) {
-                if (healthy(i)) {
-                    for (String l : lossy) {
-                        Node m = nodes[i].node(l);
-                        if (m != null && m.status() == NodeStatus.ALIVE) {
-                            sum++;
-                        }
+        /** (lossy viewer, live node) pairs in which the lossy node lists the other as failed or not at all. */
+        private int failedInLossyViews() {
+            int c = 0;
+            for (String l : lossy) {
+                Memberlist viewer = nodes[Arrays.asList(names).indexOf(l)];
+                for (int j = 0; j < n; j++) {
+                    if (!names[j].equals(l) && !gone.contains(names[j])) {
+                        Node m = viewer.node(names[j]);
+                        c += m == null || m.status().deadOrLeft() ? 1 : 0;
                     }
                 }
             }
-            return sum;
+            return c;
+        }
+
+        /**
+         * Statuses (by {@link NodeStatus} ordinal) in the healthy viewers' views of the lossy nodes
+         * ({@code ofLossy}) or of the other healthy nodes; a member missing from a view counts as dead.
+         */
+        private int[] healthyViewsOf(boolean ofLossy) {
+            int[] c = new int[NodeStatus.values().length];
+            for (int i = 0; i < n; i++) {
+                if (!healthy(i)) {
+                    continue;
+                }
+                for (int j = 0; j < n; j++) {
+                    if (j != i && (ofLossy ? lossy.contains(names[j]) : healthy(j))) {
+                        Node m = nodes[i].node(names[j]);
+                        c[m == null ? NodeStatus.DEAD.ordinal() : m.status().ordinal()]++;
+                    }
+                }
+            }
+            return c;
         }
 
         /** Does every healthy viewer list every healthy node as alive? */
@@ -614,6 +692,12 @@ public final class SimBench {
                     victimLastFailed = t;
                 } else if (lossy.contains(subject)) {
                     lossyFailures++;
+                    if (traceLossy) {
+                        int li = Arrays.asList(names).indexOf(subject);
+                        System.err.printf("[sim] t=%.3f lossy node failed: viewer %s declared %s dead at inc %d; its own inc %d; "
+                                + "viewers listing it alive/suspect/dead: %s%n", BenchText.secs(now()), names[viewer],
+                                subject, node.incarnation(), nodes[li].node(subject).incarnation(), census(subject));
+                    }
                 } else if (!lossy.contains(names[viewer]) && !cutOff.contains(names[viewer])) {
                     falseFailures++;
                 }
@@ -621,6 +705,9 @@ public final class SimBench {
         }
 
         private void change(int viewer, int delta) {
+            if (!lossy.isEmpty() && healthy(viewer)) {
+                healthyViewChanges++;
+            }
             int before = aliveSeen[viewer];
             aliveSeen[viewer] += delta;
             if (before == n && aliveSeen[viewer] != n) {
@@ -687,8 +774,8 @@ public final class SimBench {
         b.append("| nodes | bootstrap (s) | event 50% / 99% / 99.99% (s) | serf model 99.99% (s) "
                 + "| crash detect first / all (s) | host down detect first / all (s) | false failures (crash, host) "
                 + "| 5% loss: false failures "
-                + "| stress UDP: healthy false / lossy failed / rejoins "
-                + "| stress UDP+TCP: healthy false / lossy failed / rejoins | steady pkt/s · B/s per node (+stream B/s) "
+                + "| stress UDP: healthy false / lossy failed / rejoins / views settled "
+                + "| stress UDP+TCP: healthy false / lossy failed / rejoins / views settled | steady pkt/s · B/s per node (+stream B/s) "
                 + "| heap/node (KB) | bytes/pair | peak heap (MB) | wall (s) |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<String> notes = new ArrayList<>();
@@ -716,10 +803,12 @@ public final class SimBench {
                     .append(" | ").append(fmt(r.get("loss5_false_failures")))
                     .append(" | ").append(fmt(r.get("stress_healthy_false_failures"))).append(" / ")
                     .append(fmt(r.get("stress_lossy_failed_events"))).append(" / ")
-                    .append(fmt(r.get("stress_lossy_rejoin_events")))
+                    .append(fmt(r.get("stress_lossy_rejoin_events"))).append(" / ")
+                    .append(settled(r.get("stress_views_settled")))
                     .append(" | ").append(fmt(r.get("stress_tcp_healthy_false_failures"))).append(" / ")
                     .append(fmt(r.get("stress_tcp_lossy_failed_events"))).append(" / ")
-                    .append(fmt(r.get("stress_tcp_lossy_rejoin_events")))
+                    .append(fmt(r.get("stress_tcp_lossy_rejoin_events"))).append(" / ")
+                    .append(settled(r.get("stress_tcp_views_settled")))
                     .append(" | ").append(fmt(r.get("steady_packets_per_node_s"))).append(" · ")
                     .append(fmt(r.get("steady_packet_bytes_per_node_s"))).append(" (+")
                     .append(fmt(r.get("steady_stream_bytes_per_node_s"))).append(")")
@@ -733,6 +822,11 @@ public final class SimBench {
             b.append('\n').append(note).append('\n');
         }
         return b.toString();
+    }
+
+    /** Runs before the settled figure existed have none. */
+    private static String settled(Object v) {
+        return v == null ? "—" : Boolean.TRUE.equals(v) ? "yes" : "no";
     }
 
     private static String fmt(Object o) {

@@ -44,6 +44,11 @@ class SimBenchTest {
         assertEquals(0L, r.get("loss5_false_failures"), "5% loss must not fail a healthy node");
         assertEquals(0L, r.get("stress_healthy_false_failures"), "the lossy node must not get healthy nodes failed");
         assertNotNull(r.get("stress_tcp_healthy_false_failures"), "the stress case with failing streams must run");
+        assertEquals(Boolean.TRUE, r.get("stress_views_settled"),
+                "with only its UDP lossy, the lossy node stays a member of every healthy view: " + r);
+        assertEquals(0L, r.get("stress_healthy_view_changes"));
+        assertTrue(r.get("stress_tcp_views_settled") instanceof Boolean);
+        assertTrue(SimBench.markdown(List.of(r)).contains(" / yes |"));
         double pps = (Double) r.get("steady_packets_per_node_s");
         assertTrue(pps >= 1 && pps < 50, "a node probes once a second (ping + ack): " + pps);
         assertTrue((Double) r.get("steady_packet_bytes_per_node_s") > 20);

@@ -248,6 +248,52 @@ class MembershipStateTest {
     }
 
     @Test
+    void aSuspicionAtAHigherIncarnationIsANewSuspicionNotAConfirmationOfTheRefutedOne() {
+        for (String n : List.of("a", "b", "c", "d", "e")) {
+            state.aliveNode(alive(n, 1), null, false);
+        }
+        state.suspectNode(new Suspect(1, "a", "b"));
+        Suspicion first = state.suspicion("a");
+        // a refuted with alive 2, which we missed; c suspects it again at 2 and gossips that instead.
+        broadcasts.clear();
+        state.suspectNode(new Suspect(2, "a", "c"));
+        assertEquals(NodeStatus.SUSPECT, status("a"));
+        assertEquals(2, state.get("a").incarnation(), "the view moves to the incarnation a refuted with");
+        Suspicion second = state.suspicion("a");
+        assertNotNull(second);
+        assertTrue(first != second, "a new suspicion, not a confirmation of the refuted one");
+        assertEquals(0, second.confirmations());
+        assertEquals(2, ((Suspect) lastBroadcast()).incarnation());
+        // Its confirmations count as usual.
+        state.suspectNode(new Suspect(2, "a", "d"));
+        assertEquals(1, second.confirmations());
+        // a refutes again; we do get that alive this time, and the node stays alive although the first
+        // suspicion's timeout (with its k confirmations: min = 4 s) has long passed.
+        state.aliveNode(alive("a", 3), null, false);
+        sched.runFor(Duration.ofMinutes(1));
+        assertEquals(NodeStatus.ALIVE, status("a"));
+        assertTrue(events.stream().noneMatch(e -> e.startsWith("leave a")), events.toString());
+    }
+
+    @Test
+    void aRenewedSuspicionStillFailsASilentNodeAtTheNewIncarnation() {
+        for (String n : List.of("a", "b", "c", "d", "e")) {
+            state.aliveNode(alive(n, 1), null, false);
+        }
+        state.suspectNode(new Suspect(1, "a", "b"));
+        state.suspectNode(new Suspect(2, "a", "c"));
+        state.suspectNode(new Suspect(2, "a", "d"));
+        state.suspectNode(new Suspect(2, "a", "e"));
+        // k = 2 confirmations (d, e): the minimum timeout, 4 s, from the start of the new suspicion.
+        sched.runFor(Duration.ofMillis(3999));
+        assertEquals(NodeStatus.SUSPECT, status("a"));
+        sched.runFor(Duration.ofMillis(1));
+        assertEquals(NodeStatus.DEAD, status("a"));
+        assertEquals(2, ((Dead) lastBroadcast()).incarnation());
+        assertTrue(events.contains("leave a DEAD"));
+    }
+
+    @Test
     void suspicionAboutUsIsRefutedAboveTheAccusation() {
         state.suspectNode(new Suspect(7, "self", "a"));
         assertEquals(NodeStatus.ALIVE, status("self"));
