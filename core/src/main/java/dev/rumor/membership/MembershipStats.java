@@ -20,6 +20,7 @@ public final class MembershipStats {
     final AtomicLong joinSyncs = new AtomicLong();
     final AtomicLong refusedProbes = new AtomicLong();
     final AtomicLong lastChanceSaves = new AtomicLong();
+    final AtomicLong staleAccusationsAnswered = new AtomicLong();
 
     /** Datagrams handed to us by the transport. */
     public long packetsReceived() {
@@ -76,6 +77,14 @@ public final class MembershipStats {
     /** Suspects that answered the last ping before being marked failed, and were suspected again instead. */
     public long lastChanceSaves() {
         return lastChanceSaves.get();
+    }
+
+    /**
+     * Suspicions and failures gossiped to us about a node we hold alive at a higher incarnation, answered with
+     * that alive to their sender.
+     */
+    public long staleAccusationsAnswered() {
+        return staleAccusationsAnswered.get();
     }
 
     /** Extra push/pulls started after a join because members kept appearing (see joinSyncInterval). */

@@ -45,8 +45,8 @@ final class Receiver {
     private final Scheduler scheduler;
     private final MembershipStats stats;
     private final Prober.SelfAddress self;
-    private final ArrayDeque<Message> highPriority = new ArrayDeque<>();
-    private final ArrayDeque<Message> lowPriority = new ArrayDeque<>();
+    private final ArrayDeque<Queued> highPriority = new ArrayDeque<>();
+    private final ArrayDeque<Queued> lowPriority = new ArrayDeque<>();
     private boolean drainScheduled;
 
     Receiver(MembershipConfig config, MembershipState state, Messenger messenger, AckHandlers acks,
@@ -97,22 +97,26 @@ final class Receiver {
         } else if (m instanceof Nack nack) {
             acks.nack(nack.seqNo());
         } else if (m instanceof Message.Alive) {
-            enqueue(highPriority, m);
+            enqueue(highPriority, m, from);
         } else if (m instanceof Message.Suspect || m instanceof Message.Dead || m instanceof Message.User) {
-            enqueue(lowPriority, m);
+            enqueue(lowPriority, m, from);
         } else {
             stats.malformedPackets.incrementAndGet();
             LOG.debug("Unexpected {} in a packet from {}", m.type(), from);
         }
     }
 
-    private void enqueue(ArrayDeque<Message> q, Message m) {
+    /** A gossiped message waiting for the protocol thread, with the address of the node that sent it. */
+    private record Queued(Message m, InetSocketAddress from) {
+    }
+
+    private void enqueue(ArrayDeque<Queued> q, Message m, InetSocketAddress from) {
         if (q.size() >= config.handoffQueueDepth()) {
             stats.handoffDropped.incrementAndGet();
             LOG.warn("Handler queue full, dropping {}", m.type());
             return;
         }
-        q.addLast(m);
+        q.addLast(new Queued(m, from));
         if (!drainScheduled) {
             drainScheduled = true;
             scheduler.execute(this::drain);
@@ -122,13 +126,14 @@ final class Receiver {
     private void drain() {
         drainScheduled = false;
         while (true) {
-            Message m = highPriority.pollLast();
-            if (m == null) {
-                m = lowPriority.pollLast();
+            Queued q = highPriority.pollLast();
+            if (q == null) {
+                q = lowPriority.pollLast();
             }
-            if (m == null) {
+            if (q == null) {
                 return;
             }
+            Message m = q.m();
             try {
                 if (m instanceof Message.Alive a) {
                     if (a.port() == 0) {
@@ -137,8 +142,10 @@ final class Receiver {
                     }
                     state.aliveNode(a, null, false);
                 } else if (m instanceof Message.Suspect s) {
+                    answerIfStale(s.node(), s.incarnation(), q.from());
                     state.suspectNode(s);
                 } else if (m instanceof Message.Dead d) {
+                    answerIfStale(d.node(), d.incarnation(), q.from());
                     state.deadNode(d);
                 } else if (m instanceof Message.User u && delegates.messages() != null) {
                     delegates.messages().notifyMsg(u.payload());
@@ -148,6 +155,24 @@ final class Receiver {
                 LOG.warn("Failed to apply {}: {}", m.type(), e.toString());
             }
         }
+    }
+
+    /**
+     * Rumor, beyond memberlist: a suspicion or failure gossiped about a node that we hold alive at a higher
+     * incarnation comes from a sender that missed the node's refutation (a relay replaces a queued accusation
+     * with the newer alive, so it still had none). memberlist drops it, and the sender keeps its stale view
+     * until a push/pull: it may let its own suspicion time out and declare the node failed, a failure no one
+     * else shares. We answer the sender with the alive we hold, one datagram for each such message.
+     */
+    private void answerIfStale(String node, long incarnation, InetSocketAddress sender) {
+        NodeState st = state.get(node);
+        if (st == null || st.status() != NodeStatus.ALIVE || incarnation >= st.incarnation() || sender == null) {
+            return;
+        }
+        Node n = st.node();
+        stats.staleAccusationsAnswered.incrementAndGet();
+        messenger.sendRaw(sender, List.of(messenger.wire().encode(
+                new Message.Alive(n.incarnation(), n.name(), n.addr(), n.port(), n.meta(), n.vsn()))), false);
     }
 
     private int bindPort() {

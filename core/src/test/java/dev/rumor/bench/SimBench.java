@@ -396,6 +396,8 @@ public final class SimBench {
         boolean traceLossy;
         /** Member events (join or leave of anyone) at healthy viewers while a stress phase runs. */
         long healthyViewChanges;
+        /** Member events at the lossy viewers themselves while a stress phase runs. */
+        long lossyViewChanges;
 
         Sim(int n, long seed, boolean independentSuspicions) {
             this.n = n;
@@ -543,6 +545,7 @@ public final class SimBench {
             network.addFilter((from, to, kind) -> (streamsToo || kind == LinkFilter.Kind.PACKET)
                     && lossy.contains(to) && drop.nextDouble() < STRESS_LOSS);
             healthyViewChanges = 0;
+            lossyViewChanges = 0;
             // Sample, once a minute, how the healthy viewers list the lossy nodes and each other: the
             // memberlist status of every (healthy viewer, lossy node) pair, and the healthy pairs that are
             // not alive. A suspect is still a member (serf shows it alive); only dead changes the view.
@@ -581,6 +584,7 @@ public final class SimBench {
             r.put(prefix + "failed_views_of_healthy_per_minute", failedViewsOfHealthy);
             r.put(prefix + "failed_in_lossy_views_per_minute", failedInLossyViews);
             r.put(prefix + "healthy_view_changes", healthyViewChanges);
+            r.put(prefix + "lossy_view_changes", lossyViewChanges);
             r.put(prefix + "healthy_view_changes_per_minute", viewChangesPerMinute);
             // Settled: no healthy viewer's member list (alive or suspect = member, as serf shows it) changed
             // during the whole phase, and at the end every healthy viewer lists every other node as a member.
@@ -707,6 +711,8 @@ public final class SimBench {
         private void change(int viewer, int delta) {
             if (!lossy.isEmpty() && healthy(viewer)) {
                 healthyViewChanges++;
+            } else if (lossy.contains(names[viewer])) {
+                lossyViewChanges++;
             }
             int before = aliveSeen[viewer];
             aliveSeen[viewer] += delta;
