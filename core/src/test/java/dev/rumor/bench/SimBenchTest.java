@@ -47,7 +47,8 @@ class SimBenchTest {
         assertEquals(Boolean.TRUE, r.get("stress_views_settled"),
                 "with only its UDP lossy, the lossy node stays a member of every healthy view: " + r);
         assertEquals(0L, r.get("stress_healthy_view_changes"));
-        assertTrue(r.get("stress_tcp_views_settled") instanceof Boolean);
+        assertEquals(Boolean.TRUE, r.get("stress_tcp_views_settled"), "also with its streams failing: " + r);
+        assertEquals(0L, r.get("stress_tcp_lossy_view_changes"), "nor does the lossy node's own view change: " + r);
         assertTrue(SimBench.markdown(List.of(r)).contains(" / yes |"));
         double pps = (Double) r.get("steady_packets_per_node_s");
         assertTrue(pps >= 1 && pps < 50, "a node probes once a second (ping + ack): " + pps);
