@@ -74,6 +74,13 @@ class MembershipStateTest {
         return new Alive(inc, node, IP2, 7946 + node.length(), meta, VSN);
     }
 
+    /** a..e alive at incarnation 1: with us, n = 6, so k = 2 confirmations and the timer starts at max = 6 × 4 s. */
+    private void fiveAliveAtIncarnationOne() {
+        for (String n : List.of("a", "b", "c", "d", "e")) {
+            state.aliveNode(alive(n, 1), null, false);
+        }
+    }
+
     private NodeStatus status(String name) {
         return state.get(name).status();
     }
@@ -223,9 +230,7 @@ class MembershipStateTest {
 
     @Test
     void independentConfirmationsAreRegossipedOnce() {
-        for (String n : List.of("a", "b", "c", "d", "e")) {
-            state.aliveNode(alive(n, 1), null, false);
-        }
+        fiveAliveAtIncarnationOne();
         // n = 6, LAN suspicionMult 4 → k = 2, starts at max = 6 × 4 s.
         state.suspectNode(new Suspect(1, "a", "b"));
         Suspicion s = state.suspicion("a");
@@ -249,9 +254,7 @@ class MembershipStateTest {
 
     @Test
     void aSuspicionAtAHigherIncarnationIsANewSuspicionNotAConfirmationOfTheRefutedOne() {
-        for (String n : List.of("a", "b", "c", "d", "e")) {
-            state.aliveNode(alive(n, 1), null, false);
-        }
+        fiveAliveAtIncarnationOne();
         state.suspectNode(new Suspect(1, "a", "b"));
         Suspicion first = state.suspicion("a");
         // a refuted with alive 2, which we missed; c suspects it again at 2 and gossips that instead.
@@ -277,9 +280,7 @@ class MembershipStateTest {
 
     @Test
     void aRenewedSuspicionStillFailsASilentNodeAtTheNewIncarnation() {
-        for (String n : List.of("a", "b", "c", "d", "e")) {
-            state.aliveNode(alive(n, 1), null, false);
-        }
+        fiveAliveAtIncarnationOne();
         state.suspectNode(new Suspect(1, "a", "b"));
         state.suspectNode(new Suspect(2, "a", "c"));
         state.suspectNode(new Suspect(2, "a", "d"));
