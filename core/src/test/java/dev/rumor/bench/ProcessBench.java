@@ -220,6 +220,22 @@ public final class ProcessBench {
             r.put("cli_members_s", cli(o, kind, agents.get(0), o.cliReps(), "members"));
             r.put("cli_event_s", cli(o, kind, agents.get(0), o.cliReps(), "event", "clibench"));
 
+            // Each event phase starts from a quiet cluster: every handler has run for the CLI's events (they
+            // coalesce, so at least once) and no handler has run for them in the last 2 s. Before, the event
+            // phase overlapped the handlers of that burst, differently for each kind (rumor's CLI is slower).
+            long b0 = System.nanoTime();
+            int[] last = {-1};
+            long[] stableSince = {System.nanoTime()};
+            boolean drained = until(() -> {
+                int[] c = eventsHandled(dir, agents, "clibench");
+                if (c[1] != last[0]) {
+                    last[0] = c[1];
+                    stableSince[0] = System.nanoTime();
+                }
+                return c[0] >= 1 && System.nanoTime() - stableSince[0] >= 2_000_000_000L;
+            }, Duration.ofSeconds(60), Duration.ofMillis(100));
+            r.put("cli_events_drained_s", drained ? BenchText.secs(stableSince[0] - b0) : null);
+
             // 4. user events from n0 to the handler on every node (before anyone leaves)
             for (boolean coalesce : new boolean[] {false, true}) {
                 String name = coalesce ? "bc" : "bnc";
@@ -319,6 +335,30 @@ public final class ProcessBench {
             lat[i] = Math.max(0, ts - t0) / 1e9;
         }
         return true;
+    }
+
+    /** How many times the handlers have run for event {@code name}: {least on one agent, total}. */
+    private static int[] eventsHandled(Path dir, List<Agent> agents, String name) {
+        int least = Integer.MAX_VALUE;
+        int total = 0;
+        for (Agent a : agents) {
+            Path f = dir.resolve("ev." + a.name);
+            int count = 0;
+            try {
+                if (Files.exists(f)) {
+                    for (String line : Files.readAllLines(f)) {
+                        if (line.trim().endsWith(" " + name)) {
+                            count++;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                return new int[] {0, -1};
+            }
+            least = Math.min(least, count);
+            total += count;
+        }
+        return new int[] {least, total};
     }
 
     /** Median wall time (s) of {@code reps} CLI invocations. */

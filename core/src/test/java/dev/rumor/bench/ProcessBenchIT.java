@@ -26,7 +26,7 @@ class ProcessBenchIT {
 
         for (String key : List.of("join_s", "fail_detect_s", "leave_s", "event_median_s", "event_max_s",
                 "event_coalesce_median_s", "idle_cpu_pct", "rss_mb", "net_packets_per_node_s", "net_bytes_per_node_s",
-                "udp_datagrams_per_node_s", "cli_members_s", "cli_event_s")) {
+                "udp_datagrams_per_node_s", "cli_members_s", "cli_event_s", "cli_events_drained_s")) {
             assertNotNull(r.get(key), key + " missing: " + r);
         }
         assertEquals(0, r.get("false_failures"));
