@@ -20,7 +20,7 @@ public final class MembershipStats {
     final AtomicLong joinSyncs = new AtomicLong();
     final AtomicLong refusedProbes = new AtomicLong();
     final AtomicLong lastChanceSaves = new AtomicLong();
-    final AtomicLong staleAccusationsAnswered = new AtomicLong();
+    final AtomicLong staleSuspicionsAnswered = new AtomicLong();
 
     /** Datagrams handed to us by the transport. */
     public long packetsReceived() {
@@ -79,12 +79,9 @@ public final class MembershipStats {
         return lastChanceSaves.get();
     }
 
-    /**
-     * Suspicions and failures gossiped to us about a node we hold alive at a higher incarnation, answered with
-     * that alive to their sender.
-     */
-    public long staleAccusationsAnswered() {
-        return staleAccusationsAnswered.get();
+    /** Suspicions gossiped to us about a node we hold alive at a higher incarnation, answered with that alive. */
+    public long staleSuspicionsAnswered() {
+        return staleSuspicionsAnswered.get();
     }
 
     /** Extra push/pulls started after a join because members kept appearing (see joinSyncInterval). */

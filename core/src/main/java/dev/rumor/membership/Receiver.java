@@ -145,7 +145,6 @@ final class Receiver {
                     answerIfStale(s.node(), s.incarnation(), q.from());
                     state.suspectNode(s);
                 } else if (m instanceof Message.Dead d) {
-                    answerIfStale(d.node(), d.incarnation(), q.from());
                     state.deadNode(d);
                 } else if (m instanceof Message.User u && delegates.messages() != null) {
                     delegates.messages().notifyMsg(u.payload());
@@ -158,11 +157,15 @@ final class Receiver {
     }
 
     /**
-     * Rumor, beyond memberlist: a suspicion or failure gossiped about a node that we hold alive at a higher
-     * incarnation comes from a sender that missed the node's refutation (a relay replaces a queued accusation
-     * with the newer alive, so it still had none). memberlist drops it, and the sender keeps its stale view
-     * until a push/pull: it may let its own suspicion time out and declare the node failed, a failure no one
-     * else shares. We answer the sender with the alive we hold, one datagram for each such message.
+     * Rumor, beyond memberlist: a suspicion gossiped about a node that we hold alive at a higher incarnation
+     * comes from a sender that missed the node's refutation (a relay replaces a queued suspicion with the newer
+     * alive, so it still had none). memberlist drops it, and the sender keeps its stale view until a push/pull:
+     * it may let its suspicion time out and declare the node failed, a failure no one else shares. We answer
+     * the sender with the alive we hold, one datagram for each such message (never for an alive: no loops).
+     *
+     * <p>A stale failure is not answered: it may be true (a node that crashed after refuting something the
+     * declarer missed), and the alive would bring it back in the declarer's view, which would relay it to
+     * the others that had taken the failure, until someone probes the dead node again.
      */
     private void answerIfStale(String node, long incarnation, InetSocketAddress sender) {
         NodeState st = state.get(node);
@@ -170,7 +173,7 @@ final class Receiver {
             return;
         }
         Node n = st.node();
-        stats.staleAccusationsAnswered.incrementAndGet();
+        stats.staleSuspicionsAnswered.incrementAndGet();
         messenger.sendRaw(sender, List.of(messenger.wire().encode(
                 new Message.Alive(n.incarnation(), n.name(), n.addr(), n.port(), n.meta(), n.vsn()))), false);
     }

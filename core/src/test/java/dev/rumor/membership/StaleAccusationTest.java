@@ -15,14 +15,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A suspicion or failure gossiped about a node that the receiver holds alive at a higher incarnation is
- * answered with that alive, sent to the gossiping node (which missed the refutation and would otherwise keep
- * its stale view until a push/pull, and could fail the node alone). memberlist only drops it.
+ * A suspicion gossiped about a node that the receiver holds alive at a higher incarnation is answered with
+ * that alive, sent to the gossiping node (which missed the refutation and would otherwise keep its stale view
+ * until a push/pull, and could fail the node alone). memberlist only drops it. A stale failure is not answered.
  */
 class StaleAccusationTest {
 
     @Test
-    void aStaleSuspicionOrFailureIsAnsweredWithTheAliveWeHoldAndACurrentOneIsNot() throws Exception {
+    void aStaleSuspicionIsAnsweredWithTheAliveWeHoldAndAStaleFailureOrACurrentSuspicionIsNot() throws Exception {
         try (SimulatedCluster c = new SimulatedCluster(11)) {
             List<String> names = c.startAll("n", 3);
             c.joinAll(names, "n0");
@@ -47,26 +47,33 @@ class StaleAccusationTest {
             long current = n0.node("n2").incarnation();
             received.clear();
 
-            // Stale: a suspicion and a failure at the old incarnation, gossiped by "stale" to n0.
+            // Stale: a suspicion at the old incarnation, gossiped by "stale" to n0, twice.
             send(accuser, c, "n0", wire, new Suspect(before, "n2", "stale"));
-            send(accuser, c, "n0", wire, new Dead(before, "n2", "stale"));
+            send(accuser, c, "n0", wire, new Suspect(before, "n2", "stale"));
             c.runFor(Duration.ofMillis(100));
-            assertEquals(2, received.size(), "one answer per stale accusation: " + received);
+            assertEquals(2, received.size(), "one answer per stale suspicion: " + received);
             for (Message m : received) {
                 Alive a = (Alive) m;
                 assertEquals("n2", a.node());
                 assertEquals(current, a.incarnation());
                 assertEquals(n0.node("n2").port(), a.port());
             }
-            assertEquals(2, n0.stats().staleAccusationsAnswered());
-            assertEquals(NodeStatus.ALIVE, n0.node("n2").status(), "a stale accusation changes nothing");
+            assertEquals(2, n0.stats().staleSuspicionsAnswered());
+            assertEquals(NodeStatus.ALIVE, n0.node("n2").status(), "a stale suspicion changes nothing");
+
+            // A stale failure may be true (a crash after a refutation the declarer missed): not answered.
+            received.clear();
+            send(accuser, c, "n0", wire, new Dead(before, "n2", "stale"));
+            c.runFor(Duration.ofMillis(100));
+            assertEquals(List.of(), received);
+            assertEquals(NodeStatus.ALIVE, n0.node("n2").status());
 
             // Current: not answered; n0 takes it up (and n2, told at once, refutes it).
             received.clear();
             send(accuser, c, "n0", wire, new Suspect(current, "n2", "stale"));
             assertTrue(c.runUntil(() -> n0.node("n2").incarnation() > current, Duration.ofSeconds(10)));
             assertEquals(List.of(), received);
-            assertEquals(2, n0.stats().staleAccusationsAnswered());
+            assertEquals(2, n0.stats().staleSuspicionsAnswered());
         }
     }
 
