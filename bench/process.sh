@@ -4,6 +4,7 @@
 # (appends) and <tag>.md (medians [min–max] and the ratio rumor/serf).
 # Usage: bench/process.sh [--sizes 5,25,50,100] [--reps 3] [--kinds serf,rumor] [--window 30]
 #                         [--settle 10] [--cli-reps 5] [--serf /usr/bin/serf] [--rumor PATH] [--tag process]
+#                         [--keep-logs]   (keeps every run's directory with the agents' logs; kept_dir in the JSON)
 # Builds the rumor distribution first when it is missing (needs only Java 17 and Maven; no jq/python).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

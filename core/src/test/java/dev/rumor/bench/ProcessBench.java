@@ -58,10 +58,10 @@ public final class ProcessBench {
     }
 
     record Options(List<Integer> sizes, int reps, List<String> kinds, Duration window, int cliReps, String serf,
-                   String rumor, Path out, String tag, Duration settle) {
+                   String rumor, Path out, String tag, Duration settle, boolean keepLogs) {
         Options(List<Integer> sizes, int reps, List<String> kinds, Duration window, int cliReps, String serf,
                 String rumor, Path out, String tag) {
-            this(sizes, reps, kinds, window, cliReps, serf, rumor, out, tag, Duration.ofSeconds(2));
+            this(sizes, reps, kinds, window, cliReps, serf, rumor, out, tag, Duration.ofSeconds(2), false);
         }
 
         static Options parse(String[] args) {
@@ -75,6 +75,7 @@ public final class ProcessBench {
             String rumor = "distribution/target/rumor/bin/rumor";
             Path out = Path.of("bench/results");
             String tag = "process";
+            boolean keepLogs = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--sizes" -> sizes = Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
@@ -87,11 +88,12 @@ public final class ProcessBench {
                     case "--rumor" -> rumor = args[++i];
                     case "--out" -> out = Path.of(args[++i]);
                     case "--tag" -> tag = args[++i];
+                    case "--keep-logs" -> keepLogs = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             return new Options(sizes, reps, kinds, Duration.ofSeconds(window), cliReps, serf, rumor, out, tag,
-                    Duration.ofSeconds(settle));
+                    Duration.ofSeconds(settle), keepLogs);
         }
 
         String binary(String kind) {
@@ -303,6 +305,9 @@ public final class ProcessBench {
         } finally {
             for (Agent a : agents) {
                 a.kill();
+            }
+            if (o.keepLogs()) {
+                r.put("kept_dir", dir.toString()); // every agent's log, e.g. to trace an outlier
             }
             if (!r.containsKey("kept_dir")) {
                 deleteTree(dir);
