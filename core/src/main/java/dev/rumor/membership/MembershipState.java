@@ -229,7 +229,6 @@ final class MembershipState {
             return;
         }
         Suspicion timer = timers.get(s.node());
-        boolean renewed = false;
         if (timer != null) {
             if (s.incarnation() == state.incarnation()) {
                 // Lifeguard: an independent confirmation shortens the timer; re-gossip only new information.
@@ -244,9 +243,7 @@ final class MembershipState {
             // incarnation it already refuted, a failure only this viewer then holds. We start the new
             // suspicion instead, with its own timeout.
             cancelSuspicion(s.node());
-            renewed = true;
-        }
-        if (state.status() != NodeStatus.ALIVE && !renewed) {
+        } else if (state.status() != NodeStatus.ALIVE) {
             return;
         }
         if (state.name.equals(localName)) {

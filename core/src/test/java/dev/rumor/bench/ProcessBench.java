@@ -320,15 +320,12 @@ public final class ProcessBench {
     /** Fills {@code lat} with each node's handler delay (s) for event {@code name}; false until all ran. */
     private static boolean eventTimes(Path dir, List<Agent> agents, String name, long t0, double[] lat) {
         for (int i = 0; i < agents.size(); i++) {
-            Path f = dir.resolve("ev." + agents.get(i).name);
             Long ts = null;
             try {
-                if (Files.exists(f)) {
-                    for (String line : Files.readAllLines(f)) {
-                        String[] p = line.trim().split(" ");
-                        if (p.length == 2 && p[1].equals(name)) {
-                            ts = Long.parseLong(p[0]);
-                        }
+                for (String line : handlerLog(dir, agents.get(i))) {
+                    String[] p = line.trim().split(" ");
+                    if (p.length == 2 && p[1].equals(name)) {
+                        ts = Long.parseLong(p[0]);
                     }
                 }
             } catch (IOException | NumberFormatException e) {
@@ -342,19 +339,22 @@ public final class ProcessBench {
         return true;
     }
 
-    /** How many times the handlers have run for event {@code name}: {least on one agent, total}. */
+    /** The lines ("nanos event-name") the benchmark's handler appended on {@code agent} so far. */
+    private static List<String> handlerLog(Path dir, Agent agent) throws IOException {
+        Path f = dir.resolve("ev." + agent.name);
+        return Files.exists(f) ? Files.readAllLines(f) : List.of();
+    }
+
+        /** How many times the handlers have run for event {@code name}: {least on one agent, total}. */
     private static int[] eventsHandled(Path dir, List<Agent> agents, String name) {
         int least = Integer.MAX_VALUE;
         int total = 0;
         for (Agent a : agents) {
-            Path f = dir.resolve("ev." + a.name);
             int count = 0;
             try {
-                if (Files.exists(f)) {
-                    for (String line : Files.readAllLines(f)) {
-                        if (line.trim().endsWith(" " + name)) {
-                            count++;
-                        }
+                for (String line : handlerLog(dir, a)) {
+                    if (line.trim().endsWith(" " + name)) {
+                        count++;
                     }
                 }
             } catch (IOException e) {
