@@ -9,7 +9,9 @@ import java.time.Duration;
  *
  * <p>The score is clamped to {@code [0, max − 1]}; the probe interval becomes
  * {@code interval × (score + 1)}. ProbeTimeout is deliberately not scaled (waiting longer does not
- * make UDP arrive), only the window for indirect and TCP probes grows.
+ * make UDP arrive), only the window for indirect and TCP probes grows. Beyond memberlist, the suspicion
+ * timeouts this node starts are scaled too (see {@code MembershipState}): waiting longer does let a slow
+ * node hear a refutation that one of many gossiped copies finally delivers.
  *
  * <p>Thread contract: protocol thread only, except {@link #score()} which may be read from any thread.
  */

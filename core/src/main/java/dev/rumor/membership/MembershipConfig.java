@@ -15,7 +15,7 @@ import java.util.Objects;
  * <ul>
  *   <li>retransmit limit = {@code retransmitMult × ceil(log10(n + 1))} (LAN: n=2 → 4, n=100 → 12);</li>
  *   <li>suspicion min = {@code suspicionMult × max(1, log10(n)) × probeInterval} (LAN, n ≤ 10: 4 s),
- *       max = {@code suspicionMaxTimeoutMult × min} (24 s);</li>
+ *       max = {@code suspicionMaxTimeoutMult × min} (24 s); both × {@code (health + 1)};</li>
  *   <li>push/pull period = {@code pushPullInterval × (ceil(log2(n) − 5) + 1)} above 32 nodes;</li>
  *   <li>effective probe interval = {@code probeInterval × (health + 1)}, health ∈ [0, awarenessMaxMultiplier − 1].</li>
  * </ul>

@@ -269,7 +269,12 @@ final class MembershipState {
 
     private void startSuspicionTimer(String name, String from, int k, int generation) {
         int n = numNodes();
-        Duration min = ProtocolMath.suspicionTimeout(config.suspicionMult(), n, config.probeInterval());
+        // Rumor, beyond memberlist: the timeout stretches with our own Lifeguard health score, as the probe
+        // interval does. A node that keeps missing acks also misses the suspect's refutation and the answer to
+        // its last-chance ping, so it would otherwise fail healthy nodes alone; a healthy node (score 0) keeps
+        // the nominal timeout, and a real failure still reaches the slow node as the others' dead message.
+        Duration min = awareness.scaleTimeout(
+                ProtocolMath.suspicionTimeout(config.suspicionMult(), n, config.probeInterval()));
         Duration max = min.multipliedBy(config.suspicionMaxTimeoutMult());
         timers.put(name, new Suspicion(from, k, min, max, scheduler, confirmations -> {
             NodeState st = stillSuspected(name, generation);

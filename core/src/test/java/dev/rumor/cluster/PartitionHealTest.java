@@ -44,8 +44,12 @@ class PartitionHealTest {
         assertTrue(sim.runUntil(() -> sim.allSeeAlive(n), Duration.ofSeconds(60)), "converged");
 
         sim.network.partition(a, b);
+        // A node that hears no acks stretches its suspicion timeouts by its Lifeguard health score (up to 8 ×):
+        // a lone node takes up to 8 × 24 s to fail the others, while the seven on the other side stay healthy.
+        assertTrue(sim.runUntil(() -> sideSeesOther(b, a, MemberStatus.FAILED), Duration.ofMinutes(1)),
+                "side b declares side a failed");
         assertTrue(sim.runUntil(() -> sideSeesOther(a, b, MemberStatus.FAILED) && sideSeesOther(b, a, MemberStatus.FAILED),
-                Duration.ofMinutes(2)), "each side declares the other failed");
+                Duration.ofMinutes(4)), "each side declares the other failed");
         sim.time.runFor(Duration.ofMinutes(3)); // far past suspicion and GossipToTheDeadTime: no gossip crosses any more
         assertTrue(sideSeesOther(a, b, MemberStatus.FAILED) && sideSeesOther(b, a, MemberStatus.FAILED),
                 "still failed while partitioned");

@@ -216,6 +216,27 @@ class MembershipStateTest {
     }
 
     @Test
+    void anUnhealthyNodeWaitsLongerBeforeFailingASuspect() {
+        state.aliveNode(alive("a", 1), null, false);
+        state.aliveNode(alive("b", 1), null, false);
+        awareness.applyDelta(2); // health score 2: timeouts × 3
+        state.suspectNode(new Suspect(1, "a", "b"));
+        awareness.applyDelta(-2); // recovering later does not shorten a suspicion already running
+        sched.runFor(Duration.ofMillis(11_999)); // n = 3: nominal min timeout 4 s, here 12 s
+        assertEquals(NodeStatus.SUSPECT, status("a"));
+        sched.runFor(Duration.ofMillis(1));
+        assertEquals(NodeStatus.DEAD, status("a"));
+
+        // Healthy again: the nominal 4 s.
+        state.aliveNode(alive("a", 2), null, false);
+        state.suspectNode(new Suspect(2, "a", "b"));
+        sched.runFor(Duration.ofMillis(3999));
+        assertEquals(NodeStatus.SUSPECT, status("a"));
+        sched.runFor(Duration.ofMillis(1));
+        assertEquals(NodeStatus.DEAD, status("a"));
+    }
+
+    @Test
     void aliveWithHigherIncarnationClearsTheSuspicion() {
         state.aliveNode(alive("a", 1), null, false);
         state.suspectNode(new Suspect(1, "a", "b"));
