@@ -4,6 +4,7 @@ import dev.rumor.cluster.ClusterEvent.MemberEvent;
 import dev.rumor.cluster.wire.SerfMessage;
 import dev.rumor.cluster.wire.SerfMessageType;
 import dev.rumor.membership.Node;
+import dev.rumor.membership.NodeStatus;
 import dev.rumor.time.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,11 +136,21 @@ final class MemberTable {
                 left.add(st);
                 type = ClusterEvent.Type.MEMBER_LEAVE;
             }
+            // Rumor, beyond serf: a node that announced its own departure (memberlist's dead message from the
+            // node itself) left gracefully even when its leave intent has not reached us. Only a serf leave
+            // sends that message, after the intent; gossip can still miss a node, and serf then shows the
+            // leaver failed (and tries to reconnect to it) until a push/pull or a late copy of the intent.
             case ALIVE -> {
-                st.member = st.member.withStatus(MemberStatus.FAILED);
                 st.leaveNanos = now();
-                failed.add(st);
-                type = ClusterEvent.Type.MEMBER_FAILED;
+                if (n.status() == NodeStatus.LEFT) {
+                    st.member = st.member.withStatus(MemberStatus.LEFT);
+                    left.add(st);
+                    type = ClusterEvent.Type.MEMBER_LEAVE;
+                } else {
+                    st.member = st.member.withStatus(MemberStatus.FAILED);
+                    failed.add(st);
+                    type = ClusterEvent.Type.MEMBER_FAILED;
+                }
             }
             default -> {
                 LOG.warn("Bad state when leave: {}", st.member.status());

@@ -69,6 +69,21 @@ class MemberTableTest {
     }
 
     @Test
+    void aNodeThatAnnouncedItsOwnLeaveHasLeftEvenIfItsIntentWasMissed() {
+        table.nodeJoined(alive("a"));
+        table.nodeLeft(node("a", NodeStatus.LEFT, Map.of()));
+        assertEquals(MemberStatus.LEFT, status("a"));
+        assertEquals("member-leave a", lastEvent());
+        assertEquals(List.of("a"), table.leftMemberNames());
+        assertTrue(table.failedMembers().isEmpty(), "not failed: no reconnect attempts to a node that left");
+        // The intent arriving late changes nothing and raises no second event.
+        int before = events.size();
+        assertEquals(LeaveResult.APPLIED, table.leaveIntent(new Leave(5, "a", false), true));
+        assertEquals(MemberStatus.LEFT, status("a"));
+        assertEquals(before, events.size());
+    }
+
+    @Test
     void deadFirstIsFailedThenAForcedLeave() {
         table.nodeJoined(alive("a"));
         table.nodeLeft(node("a", NodeStatus.DEAD, Map.of()));
