@@ -63,8 +63,8 @@ import java.util.Objects;
  *                                quiet interval, so a lone joiner of a settled cluster sends nothing extra.
  *                                An ordinary push/pull on the wire; zero disables it
  * @param directFanout            Rumor, beyond memberlist: a message this node originates through
- *                                {@link Memberlist#fanOut} (serf: its own user events, queries and intents)
- *                                also goes at once, as one datagram each, to this many random alive members,
+ *                                {@link Memberlist#fanOut} (serf: its own user events, queries and intents),
+ *                                and its leave, also goes at once, as one datagram each, to this many random alive members,
  *                                so clusters up to this size get it in one hop; the gossip that follows is
  *                                unchanged. Zero disables it
  * @param failOnRefusedProbe      Rumor, beyond memberlist: when a probe got no ack and the TCP fallback ping
