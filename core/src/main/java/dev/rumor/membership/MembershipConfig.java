@@ -64,9 +64,9 @@ import java.util.Objects;
  *                                An ordinary push/pull on the wire; zero disables it
  * @param directFanout            Rumor, beyond memberlist: a message this node originates through
  *                                {@link Memberlist#fanOut} (serf: its own user events, queries and intents),
- *                                and its leave, also goes at once, as one datagram each, to this many random alive members,
- *                                so clusters up to this size get it in one hop; the gossip that follows is
- *                                unchanged. Zero disables it
+ *                                and its leave, also goes at once, as one datagram each, to this many random
+ *                                alive members, so clusters up to this size get it in one hop; the gossip
+ *                                that follows is unchanged. Zero disables it
  * @param failOnRefusedProbe      Rumor, beyond memberlist: when a probe got no ack and the TCP fallback ping
  *                                was refused (the target host's kernel answered that nothing listens on
  *                                the gossip port), declare the node dead at the end of the round instead
