@@ -28,8 +28,9 @@ class StateExchangeTest {
     private final List<String> leftElsewhere = new ArrayList<>();
     private final MemberTable table = new MemberTable("beta", memberClock, time, events::add, Duration.ofSeconds(6));
     private final UserEvents userEvents = new UserEvents(new LamportClock(), new UserEventBuffer(), events::add);
+    private final List<String> refutations = new ArrayList<>();
     private final StateExchange exchange = new StateExchange(memberClock, table, userEvents, queryClock, () -> true,
-            leftElsewhere::add);
+            leftElsewhere::add, "beta", () -> refutations.add("join"));
 
     private static Node alive(String name) {
         return new Node(name, new byte[] {127, 0, 0, 1}, 17947, Tags.encode(Map.of("role", "db")), NodeStatus.ALIVE, 1,
@@ -67,6 +68,22 @@ class StateExchangeTest {
     }
 
     @Test
+    void aNewerStatusTimeForUsMeansAMissedLeaveIntentAndIsRefuted() {
+        table.nodeJoined(alive("beta"));
+        table.joinIntent(new SerfMessage.Join(3, "beta"));
+        exchange.merge(SerfCodec.encode(new SerfMessage.PushPull(5, Map.of("beta", 3L), List.of(), 1, List.of(), 1)),
+                false, false);
+        assertEquals(List.of(), refutations, "the same status time: nothing missed");
+        // alpha force-left us at 4; the intent never reached us, its push/pull shows it
+        exchange.merge(SerfCodec.encode(new SerfMessage.PushPull(6, Map.of("beta", 4L), List.of(), 1, List.of(), 1)),
+                false, false);
+        assertEquals(List.of("join"), refutations);
+        exchange.merge(SerfCodec.encode(new SerfMessage.PushPull(6, Map.of("beta", 4L), List.of("beta"), 1, List.of(), 1)),
+                false, false);
+        assertEquals(List.of("join", "join"), refutations, "listed as left");
+    }
+
+    @Test
     void remoteEventsAreReplayedWithoutCoalescingUnlessIgnoringOldEvents() {
         List<SerfMessage.EventSlot> ring = new ArrayList<>(Collections.nCopies(512, (SerfMessage.EventSlot) null));
         ring.set(5, new SerfMessage.EventSlot(5, List.of(new SerfMessage.EventEntry("deploy",
@@ -77,7 +94,7 @@ class StateExchangeTest {
         assertTrue(events.stream().noneMatch(e -> e instanceof ClusterEvent.UserEvent), "join without replay");
 
         StateExchange other = new StateExchange(new LamportClock(), table,
-                new UserEvents(new LamportClock(), new UserEventBuffer(), events::add), new LamportClock(), () -> true, n -> { });
+                new UserEvents(new LamportClock(), new UserEventBuffer(), events::add), new LamportClock(), () -> true, n -> { }, "beta", () -> { });
         other.merge(state, true, false);
         other.merge(state, false, false);
         List<ClusterEvent.UserEvent> got = events.stream().filter(e -> e instanceof ClusterEvent.UserEvent)
