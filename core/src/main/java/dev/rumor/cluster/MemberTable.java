@@ -128,36 +128,22 @@ final class MemberTable {
         if (st == null) {
             return;
         }
-        ClusterEvent.Type type;
-        switch (st.member.status()) {
-            case LEAVING -> {
-                st.member = st.member.withStatus(MemberStatus.LEFT);
-                st.leaveNanos = now();
-                left.add(st);
-                type = ClusterEvent.Type.MEMBER_LEAVE;
-            }
-            // Rumor, beyond serf: a node that announced its own departure (memberlist's dead message from the
-            // node itself) left gracefully even when its leave intent has not reached us. Only a serf leave
-            // sends that message, after the intent; gossip can still miss a node, and serf then shows the
-            // leaver failed (and tries to reconnect to it) until a push/pull or a late copy of the intent.
-            case ALIVE -> {
-                st.leaveNanos = now();
-                if (n.status() == NodeStatus.LEFT) {
-                    st.member = st.member.withStatus(MemberStatus.LEFT);
-                    left.add(st);
-                    type = ClusterEvent.Type.MEMBER_LEAVE;
-                } else {
-                    st.member = st.member.withStatus(MemberStatus.FAILED);
-                    failed.add(st);
-                    type = ClusterEvent.Type.MEMBER_FAILED;
-                }
-            }
-            default -> {
-                LOG.warn("Bad state when leave: {}", st.member.status());
-                return;
-            }
+        MemberStatus old = st.member.status();
+        if (old != MemberStatus.LEAVING && old != MemberStatus.ALIVE) {
+            LOG.warn("Bad state when leave: {}", old);
+            return;
         }
-        LOG.info("{}: {} {}", type == ClusterEvent.Type.MEMBER_LEAVE ? "EventMemberLeave" : "EventMemberFailed",
+        // A leaving member has left; an alive one has failed (serf), unless (Rumor, beyond serf) it announced its
+        // own departure (memberlist's dead message from the node itself): then it left gracefully even though
+        // its leave intent has not reached us. Only a serf leave sends that message, after the intent; gossip can
+        // still miss a node, and serf then shows the leaver failed (and tries to reconnect to it) until a
+        // push/pull or a late copy of the intent.
+        boolean graceful = old == MemberStatus.LEAVING || n.status() == NodeStatus.LEFT;
+        st.member = st.member.withStatus(graceful ? MemberStatus.LEFT : MemberStatus.FAILED);
+        st.leaveNanos = now();
+        (graceful ? left : failed).add(st);
+        ClusterEvent.Type type = graceful ? ClusterEvent.Type.MEMBER_LEAVE : ClusterEvent.Type.MEMBER_FAILED;
+        LOG.info("{}: {} {}", graceful ? "EventMemberLeave" : "EventMemberFailed",
                 n.name(), st.member.address().getAddress().getHostAddress());
         emit(type, st.member);
     }

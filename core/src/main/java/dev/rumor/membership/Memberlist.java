@@ -346,7 +346,8 @@ public final class Memberlist implements AutoCloseable {
                 result.complete(null);
                 return;
             }
-            if (!state.leave(() -> result.complete(null)) || !state.anyAlive()) {
+            Message.Dead leave = state.leave(() -> result.complete(null));
+            if (leave == null || !state.anyAlive()) {
                 result.complete(null);
                 return;
             }
@@ -355,8 +356,7 @@ public final class Memberlist implements AutoCloseable {
             // leaves: 1 in 100 without loss, 5 in 100 with 20 % packet loss; 0 and 2 with this), and that node
             // then holds the leaver as leaving until its own probes or a push/pull find out, seconds to a
             // minute later.
-            long inc = state.get(config.name()).incarnation();
-            sendToRandomMembers(wire.encode(new Message.Dead(inc, config.name(), config.name())));
+            sendToRandomMembers(wire.encode(leave));
             if (!timeout.isZero()) {
                 scheduler.schedule(timeout, () -> result.completeExceptionally(
                         new TimeoutException("timeout waiting for leave broadcast")));

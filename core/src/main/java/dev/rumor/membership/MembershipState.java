@@ -377,17 +377,18 @@ final class MembershipState {
      * Starts a graceful leave: marks us leaving and applies a dead about ourselves with From == us.
      *
      * @param finished run when that broadcast has been transmitted retransmitLimit times
-     * @return false if we are not in our own node map (never started)
+     * @return the dead message applied and broadcast; null if we are not in our own node map (never started)
      */
-    boolean leave(Runnable finished) {
+    Dead leave(Runnable finished) {
         leaving = true;
         NodeState me = nodeMap.get(localName);
         if (me == null) {
-            return false;
+            return null;
         }
         leaveFinished = finished;
-        deadNode(new Dead(me.incarnation(), localName, localName));
-        return true;
+        Dead d = new Dead(me.incarnation(), localName, localName);
+        deadNode(d);
+        return d;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -362,9 +362,11 @@ class MembershipStateTest {
 
         state.aliveNode(alive("a", 1), null, false);
         Runnable done = () -> events.add("left-broadcast-done");
-        assertTrue(state.leave(done));
+        Dead applied = state.leave(done);
+        assertNotNull(applied);
         assertEquals(NodeStatus.LEFT, status("self"));
         Dead d = (Dead) lastBroadcast();
+        assertSame(applied, d, "the dead message returned is the one broadcast");
         assertEquals("self", d.from());
         assertEquals("self", d.node());
         assertSame(done, finishers.get(finishers.size() - 1));
