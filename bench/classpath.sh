@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compiles core with its test sources (without installing anything) and prints the classpath to run the
 # benchmark mains from them: core test classes + core classes + every test-scope dependency.
-# Usage: bench/classpath.sh [extra maven args, e.g. -Pbench]
+# Usage: bench/classpath.sh [extra maven args]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # JMH microbenchmarks (codec, packet encryption, broadcast queue) with the gc allocation profiler.
-# Compiles core's test sources with the "bench" Maven profile (which adds JMH, test scope) and runs
+# Compiles core's test sources (JMH is a test-scope dependency of core) and runs
 # org.openjdk.jmh.Main. Writes bench/results/jmh.txt (human) and jmh.json (machine).
 # Usage: bench/jmh.sh [JMH args, default: all benchmarks in dev.rumor.bench.jmh with -prof gc]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-cp="$("$root/bench/classpath.sh" -Pbench)"
+cp="$("$root/bench/classpath.sh")"
 mkdir -p "$root/bench/results"
 args=("$@")
 if [ ${#args[@]} -eq 0 ]; then
