@@ -198,6 +198,7 @@ class HaproxyHandlerIT {
         context.web("web-2", web.get("web-2").port());
         HaproxyHandler good = start(settings(Map.of(), Map.of()));
         awaitServers("web-1", "web-2");
+        awaitResponders(Set.of("web-1", "web-2")); // ready, not only listed: routing is asserted below
         good.close();
         String goodConfig = Files.readString(haproxy.config);
 
@@ -273,6 +274,9 @@ class HaproxyHandlerIT {
         context.web("web-1", web.get("web-1").port());
         HaproxyHandler handler = start(settings(Map.of(), Map.of("drain_timeout", "1s", "reconcile_interval", "1h")));
         awaitServers("web-1");
+        // Listed is not routable yet: "add server" creates it in maintenance and the handler sets it ready with
+        // a second command. A request in between gets HAProxy's 503 and never reaches web-1 (seen once in CI).
+        awaitResponders(Set.of("web-1"));
         CompletableFuture<Http.Response> stuck = CompletableFuture.supplyAsync(() -> {
             try {
                 return Http.get(haproxy.frontendPort, "/slow");
