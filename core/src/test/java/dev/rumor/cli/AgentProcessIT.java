@@ -51,7 +51,7 @@ class AgentProcessIT {
     private Process rumorAgent(Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.rumor.cli.Main", "agent"));
-        cmd.add("-rpc-addr=127.0.0.1:" + FreePorts.tcpPort());
+        cmd.add("-rpc-addr=127.0.0.1:" + FreePorts.belowEphemeralRange(false)); // started once, no retry on a taken port
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(p);

@@ -9,13 +9,12 @@ import dev.rumor.membership.wire.Message.Ack;
 import dev.rumor.membership.wire.Message.Ping;
 import dev.rumor.membership.wire.Message.PushPull;
 import dev.rumor.msgpack.MsgpackReader;
+import dev.rumor.testing.FreePorts;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,21 +46,6 @@ class SerfLzwIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
-            try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
-                return port;
-            } catch (IOException taken) {
-                // UDP side busy; try another
-            }
-        }
-        throw new IOException("no free port");
-    }
-
     private static void run(Path log, String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         try {
@@ -85,8 +69,10 @@ class SerfLzwIT {
 
     @Test
     void agentPushPullIsCompressedExactlyLikeOurLzw(@TempDir Path dir) throws Exception {
-        int gossip = freePort();
-        int rpc = freePort();
+        // Below the ephemeral range: a port found by binding port 0 can be taken by an outgoing connection
+        // before the serf agent binds it, and this agent is started once, without a retry.
+        int gossip = FreePorts.belowEphemeralRange(true);
+        int rpc = FreePorts.belowEphemeralRange(false);
         Path log = dir.resolve("agent.log");
         agent = new ProcessBuilder("serf", "agent", "-node", "lzw-alpha", "-bind", "127.0.0.1:" + gossip,
                 "-rpc-addr", "127.0.0.1:" + rpc, "-log-level", "debug")
