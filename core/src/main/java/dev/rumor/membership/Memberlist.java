@@ -356,7 +356,7 @@ public final class Memberlist implements AutoCloseable {
             // leaves: 1 in 100 without loss, 5 in 100 with 20 % packet loss; 0 and 2 with this), and that node
             // then holds the leaver as leaving until its own probes or a push/pull find out, seconds to a
             // minute later.
-            sendToRandomMembers(wire.encode(leave));
+            sendToRandomMembers(leave);
             if (!timeout.isZero()) {
                 scheduler.schedule(timeout, () -> result.completeExceptionally(
                         new TimeoutException("timeout waiting for leave broadcast")));
@@ -405,13 +405,16 @@ public final class Memberlist implements AutoCloseable {
         byte[] copy = msg.clone();
         scheduler.execute(() -> {
             if (!shutdown) {
-                sendToRandomMembers(wire.encode(new Message.User(copy)));
+                sendToRandomMembers(new Message.User(copy));
             }
         });
     }
 
-    /** Sends an encoded message in one datagram each to up to {@code directFanout} random alive members. */
-    private void sendToRandomMembers(byte[] encoded) {
+    /**
+     * Sends a message in one datagram each to up to {@code directFanout} random alive members; encodes it only
+     * when there is someone to send it to.
+     */
+    private void sendToRandomMembers(Message m) {
         int k = config.directFanout();
         if (k == 0) {
             return;
@@ -422,6 +425,10 @@ public final class Memberlist implements AutoCloseable {
                 peers.add(n);
             }
         }
+        if (peers.isEmpty()) {
+            return;
+        }
+        byte[] encoded = wire.encode(m);
         // A partial Fisher-Yates shuffle picks k distinct members uniformly.
         int count = Math.min(k, peers.size());
         for (int i = 0; i < count; i++) {
