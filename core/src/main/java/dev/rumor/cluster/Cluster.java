@@ -100,7 +100,7 @@ public final class Cluster implements AutoCloseable {
         });
         this.keyManager = new KeyManager(this);
         this.exchange = new StateExchange(clock, table, userEvents, queries.clock(), () -> state == State.ALIVE,
-                this::leftElsewhere, config.nodeName(), () -> broadcastJoin(clock.time()));
+                this::leftElsewhere, () -> broadcastJoin(clock.time()));
         this.conflicts = new ConflictResolver(config.nodeName(), config.enableNameConflictResolution(),
                 () -> memberlist.localNode(), payload -> {
                     Node local = memberlist.localNode();

@@ -272,6 +272,11 @@ final class MemberTable {
         return members.get(name);
     }
 
+    /** This node's name. */
+    String self() {
+        return self;
+    }
+
     Member member(String name) {
         State st = members.get(name);
         return st == null ? null : st.member;

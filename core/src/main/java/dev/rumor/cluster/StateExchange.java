@@ -33,23 +33,20 @@ final class StateExchange {
     private final LamportClock queryClock;
     private final BooleanSupplier selfAlive;
     private final Consumer<String> leftElsewhere;
-    private final String self;
     private final Runnable refute;
 
     /**
      * @param leftElsewhere told each member the remote lists as left, after its leave intent was applied
-     * @param self          our node name
      * @param refute        broadcasts a fresh join intent for us (while {@code selfAlive})
      */
     StateExchange(LamportClock memberClock, MemberTable table, UserEvents userEvents, LamportClock queryClock,
-                  BooleanSupplier selfAlive, Consumer<String> leftElsewhere, String self, Runnable refute) {
+                  BooleanSupplier selfAlive, Consumer<String> leftElsewhere, Runnable refute) {
         this.memberClock = memberClock;
         this.table = table;
         this.userEvents = userEvents;
         this.queryClock = queryClock;
         this.selfAlive = selfAlive;
         this.leftElsewhere = leftElsewhere;
-        this.self = self;
         this.refute = refute;
     }
 
@@ -90,9 +87,10 @@ final class StateExchange {
         // about us that never reached us, a leave (serf's force-leave of a live node) that we would have
         // refuted. serf refutes only the intent itself, so everyone else keeps a node the intent missed as
         // leaving; we refute on the first push/pull that shows it.
+        String self = table.self();
         Long theirs = pp.statusLTimes().get(self);
-        Long ours = table.statusLTimes().get(self);
-        boolean missedIntent = theirs != null && (ours == null || Long.compareUnsigned(theirs, ours) > 0)
+        MemberTable.State ours = table.state(self);
+        boolean missedIntent = theirs != null && (ours == null || Long.compareUnsigned(theirs, ours.statusLTime) > 0)
                 || pp.leftMembers().contains(self);
         Set<String> left = new HashSet<>(pp.leftMembers());
         for (String name : pp.leftMembers()) {

@@ -30,7 +30,7 @@ class StateExchangeTest {
     private final UserEvents userEvents = new UserEvents(new LamportClock(), new UserEventBuffer(), events::add);
     private final List<String> refutations = new ArrayList<>();
     private final StateExchange exchange = new StateExchange(memberClock, table, userEvents, queryClock, () -> true,
-            leftElsewhere::add, "beta", () -> refutations.add("join"));
+            leftElsewhere::add, () -> refutations.add("join"));
 
     private static Node alive(String name) {
         return new Node(name, new byte[] {127, 0, 0, 1}, 17947, Tags.encode(Map.of("role", "db")), NodeStatus.ALIVE, 1,
@@ -94,7 +94,7 @@ class StateExchangeTest {
         assertTrue(events.stream().noneMatch(e -> e instanceof ClusterEvent.UserEvent), "join without replay");
 
         StateExchange other = new StateExchange(new LamportClock(), table,
-                new UserEvents(new LamportClock(), new UserEventBuffer(), events::add), new LamportClock(), () -> true, n -> { }, "beta", () -> { });
+                new UserEvents(new LamportClock(), new UserEventBuffer(), events::add), new LamportClock(), () -> true, n -> { }, () -> { });
         other.merge(state, true, false);
         other.merge(state, false, false);
         List<ClusterEvent.UserEvent> got = events.stream().filter(e -> e instanceof ClusterEvent.UserEvent)
